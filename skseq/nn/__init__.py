@@ -1,0 +1,22 @@
+"""Pure torch networks (no scikit-learn in here).
+
+Every network is built as ``Network(n_channels, n_classes, **hyperparameters)``
+and called as ``forward(x, lengths=None) -> logits`` with ``x`` of shape
+``(batch, channels, time)``, zero on padded steps, and ``lengths`` the number of
+observed steps of each series. Padding never influences the logits.
+"""
+
+from ._masking import length_mask, masked_max, masked_mean, masked_pool, zero_padding
+from ._rnn import GRUNetwork, LSTMNetwork, MLPHead, RNNNetwork
+
+__all__ = [
+    "GRUNetwork",
+    "LSTMNetwork",
+    "MLPHead",
+    "RNNNetwork",
+    "length_mask",
+    "masked_max",
+    "masked_mean",
+    "masked_pool",
+    "zero_padding",
+]

@@ -1,0 +1,414 @@
+"""The panel data contract: one place that turns user input into a panel.
+
+A *panel* is a float32, C-contiguous array ``(n_instances, n_channels,
+n_timepoints)`` (sktime's ``numpy3D``). Unequal lengths are trailing NaN
+padding; every other NaN is a missing value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    column_or_1d,
+    validate_data,
+)
+
+__all__ = [
+    "check_panel",
+    "check_panel_y",
+    "series_lengths",
+    "validate_panel",
+]
+
+_INTERPOLATE_HINT = (
+    "add skseq.transformers.Interpolator before this step to fill missing "
+    "values, or mark unequal lengths with trailing NaN only"
+)
+
+
+def _is_pandas_panel(X: Any) -> bool:
+    """Whether ``X`` is an sktime pandas panel (pd-multiindex or nested_univ)."""
+    if not isinstance(X, pd.DataFrame) or X.shape[0] == 0:
+        return False
+    if isinstance(X.index, pd.MultiIndex):
+        return True
+    first = X.iloc[0, 0] if X.shape[1] else None
+    return isinstance(first, pd.Series | np.ndarray)
+
+
+def _pandas_panel_to_list(X: pd.DataFrame) -> list[np.ndarray]:
+    """Convert an sktime pandas panel with sktime's own converters."""
+    from sktime.datatypes import convert_to
+
+    frames = convert_to(X, to_type="df-list")
+    return [np.asarray(f, dtype=float).T for f in frames]
+
+
+def _ragged_to_array(X: Sequence[Any]) -> np.ndarray:
+    """Pad a list of ``(n_channels, length_i)`` or ``(length_i,)`` series with NaN."""
+    series = []
+    for i, s in enumerate(X):
+        if sp.issparse(s):
+            raise TypeError(
+                "Sparse series are not supported; pass dense arrays "
+                "(e.g. call .toarray() on each series)."
+            )
+        try:
+            arr = np.asarray(s, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"Series {i} could not be converted to float ({exc}); every series "
+                "must be a numeric array of shape (n_channels, length) or (length,)."
+            ) from exc
+        if arr.ndim == 1:
+            arr = arr[None, :]
+        if arr.ndim != 2:
+            raise ValueError(
+                f"Series {i} has {arr.ndim} dimensions; each series in a list must "
+                "be 1-D (length,) or 2-D (n_channels, length)."
+            )
+        series.append(arr)
+    n_channels = {s.shape[0] for s in series}
+    if len(n_channels) > 1:
+        counts = [s.shape[0] for s in series]
+        first_bad = next(i for i, c in enumerate(counts) if c != counts[0])
+        raise ValueError(
+            f"Inconsistent channel counts: series 0 has {counts[0]} channels but "
+            f"series {first_bad} has {counts[first_bad]}. All series need the same "
+            "channels, each of shape (n_channels, length_i)."
+        )
+    n_timepoints = max(s.shape[1] for s in series)
+    out = np.full((len(series), series[0].shape[0], n_timepoints), np.nan)
+    for i, s in enumerate(series):
+        out[i, :, : s.shape[1]] = s
+    return out
+
+
+def _to_numeric_array(X: Any) -> Any:
+    """Bring lists and pandas panels into array form; leave arrays alone."""
+    if _is_pandas_panel(X):
+        return _ragged_to_array(_pandas_panel_to_list(X))
+    if isinstance(X, list | tuple):
+        if len(X) == 0:
+            raise ValueError(
+                "Found array with 0 sample(s) (empty list) while a minimum of 1 is "
+                "required. Pass at least one series."
+            )
+        shapes = set()
+        for s in X:
+            shapes.add(np.shape(s) if not isinstance(s, dict | str) else None)
+        if len(shapes) > 1 and None not in shapes:
+            return _ragged_to_array(X)
+    return X
+
+
+def series_lengths(X: np.ndarray) -> np.ndarray:
+    """Length of every series in a panel, ignoring trailing all-NaN padding.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_instances, n_channels, n_timepoints)
+        A panel, as returned by :func:`check_panel`.
+
+    Returns
+    -------
+    lengths : ndarray of shape (n_instances,), dtype int64
+        Index of the last time step with any observed channel, plus one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.utils.validation import series_lengths
+    >>> X = np.array([[[1.0, 2.0, np.nan]], [[1.0, 2.0, 3.0]]])
+    >>> series_lengths(X)
+    array([2, 3])
+    """
+    observed = ~np.isnan(X).all(axis=1)  # (n, t): any channel observed
+    n_timepoints = X.shape[2]
+    # position of the last observed step, counted from the end
+    last_from_end = np.argmax(observed[:, ::-1], axis=1)
+    lengths = n_timepoints - last_from_end
+    lengths[~observed.any(axis=1)] = 0
+    return lengths.astype(np.int64)
+
+
+def _check_nan_inf(
+    X: np.ndarray,
+    lengths: np.ndarray,
+    *,
+    allow_missing: bool,
+    allow_empty_series: bool,
+    name: str,
+) -> None:
+    if np.isinf(X).any():
+        i, c, t = np.argwhere(np.isinf(X))[0]
+        raise ValueError(
+            f"X contains infinity (series {i}, channel {c}, time step {t}). "
+            "Replace infinite values (e.g. with NaN followed by "
+            "skseq.transformers.Interpolator) before passing X to " + name + "."
+        )
+    if not allow_empty_series and (lengths == 0).any():
+        i = int(np.flatnonzero(lengths == 0)[0])
+        raise ValueError(
+            f"Series {i} of X is entirely NaN (all padding, no observed value). "
+            "Remove empty series before passing X to " + name + "."
+        )
+    if not allow_missing:
+        steps = np.arange(X.shape[2])
+        inside = steps[None, None, :] < lengths[:, None, None]
+        missing = np.isnan(X) & inside
+        if missing.any():
+            i, c, t = np.argwhere(missing)[0]
+            raise ValueError(
+                f"X contains NaN inside series {i} (channel {c}, time step {t}); "
+                f"{name} does not accept missing values: {_INTERPOLATE_HINT}."
+            )
+
+
+def check_panel(
+    X: Any,
+    *,
+    allow_missing: bool = False,
+    allow_empty_series: bool = False,
+    return_lengths: bool = False,
+    estimator_name: str = "this estimator",
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Validate input and convert it to a float32 panel.
+
+    Accepts a 3-D array ``(n_instances, n_channels, n_timepoints)``, a 2-D
+    array ``(n_instances, n_timepoints)`` (a univariate panel), a list of
+    ``(n_channels, length_i)`` or ``(length_i,)`` arrays of unequal length
+    (padded with trailing NaN), and sktime's pandas panels (``pd-multiindex``,
+    ``nested_univ``).
+
+    Parameters
+    ----------
+    X : array-like, list of array-like or pandas.DataFrame
+        The input.
+    allow_missing : bool, default=False
+        Whether NaN inside a series (before its trailing padding) is allowed.
+        Transformers that fill gaps set this; classifiers do not.
+    allow_empty_series : bool, default=False
+        Whether a series that is entirely NaN is allowed.
+    return_lengths : bool, default=False
+        Also return the length of every series (see :func:`series_lengths`).
+    estimator_name : str, default="this estimator"
+        Name used in error messages.
+
+    Returns
+    -------
+    X : ndarray of shape (n_instances, n_channels, n_timepoints), float32
+        C-contiguous panel; unequal lengths padded with trailing NaN.
+    lengths : ndarray of shape (n_instances,)
+        Only when ``return_lengths=True``.
+
+    Raises
+    ------
+    ValueError
+        Wrong number of dimensions, empty input, inconsistent channel counts,
+        infinity, NaN inside a series (unless ``allow_missing``), or a series
+        that is all padding.
+    TypeError
+        Sparse, non-numeric or object data that is not numeric.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.utils.validation import check_panel
+    >>> check_panel(np.zeros((4, 10))).shape
+    (4, 1, 10)
+    >>> X, lengths = check_panel([np.ones((2, 5)), np.ones((2, 3))],
+    ...                          return_lengths=True)
+    >>> X.shape, X.dtype, lengths
+    ((2, 2, 5), dtype('float32'), array([5, 3]))
+    """
+    X = _to_numeric_array(X)
+    X = check_array(
+        X,
+        accept_sparse=False,
+        dtype=(np.float64, np.float32),
+        ensure_all_finite=False,
+        allow_nd=True,
+        ensure_min_samples=1,
+        ensure_min_features=1,
+        input_name="X",
+    )
+    X = _as_3d(X)
+    return _finish_panel(
+        X,
+        allow_missing=allow_missing,
+        allow_empty_series=allow_empty_series,
+        return_lengths=return_lengths,
+        name=estimator_name,
+    )
+
+
+def _as_3d(X: np.ndarray) -> np.ndarray:
+    if X.ndim == 2:
+        return X[:, None, :]
+    if X.ndim != 3:
+        raise ValueError(
+            f"X has {X.ndim} dimensions; expected a 2-D (n_instances, n_timepoints) "
+            "or 3-D (n_instances, n_channels, n_timepoints) array."
+        )
+    if X.shape[1] == 0 or X.shape[2] == 0:
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 "
+            "is required: every series needs at least 1 channel and 1 time step."
+        )
+    return X
+
+
+def _finish_panel(
+    X: np.ndarray,
+    *,
+    allow_missing: bool,
+    allow_empty_series: bool,
+    return_lengths: bool,
+    name: str,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    lengths = series_lengths(X)
+    _check_nan_inf(
+        X,
+        lengths,
+        allow_missing=allow_missing,
+        allow_empty_series=allow_empty_series,
+        name=name,
+    )
+    return (X, lengths) if return_lengths else X
+
+
+def validate_panel(
+    estimator: Any,
+    X: Any,
+    *,
+    reset: bool,
+    allow_missing: bool = False,
+    allow_empty_series: bool = False,
+    return_lengths: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Validate ``X`` for an estimator and record or check its input shape.
+
+    The estimator-facing twin of :func:`check_panel`. On ``reset=True`` (in
+    ``fit``) it sets ``n_features_in_`` (and ``feature_names_in_`` for
+    DataFrames) through :func:`sklearn.utils.validation.validate_data`, plus
+    ``n_channels_in_``. A 2-D array is a table of ``n_timepoints`` columns to
+    scikit-learn, so ``n_features_in_`` is the number of time steps for 2-D
+    input and the number of channels for 3-D, list and pandas-panel input;
+    series of any length are accepted at predict time except as a 2-D array
+    of another width after a 2-D fit.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        The estimator whose input is validated.
+    X : array-like, list of array-like or pandas.DataFrame
+        The input, in any form :func:`check_panel` accepts.
+    reset : bool
+        ``True`` in ``fit`` (record the shape), ``False`` afterwards (check it).
+    allow_missing, allow_empty_series, return_lengths : bool
+        As in :func:`check_panel`.
+
+    Returns
+    -------
+    X : ndarray of shape (n_instances, n_channels, n_timepoints), float32
+    lengths : ndarray of shape (n_instances,)
+        Only when ``return_lengths=True``.
+    """
+    name = type(estimator).__name__
+    X = _to_numeric_array(X)
+    ndim = np.ndim(X) if not isinstance(X, pd.DataFrame) else 2
+    if not reset:
+        fit_2d = getattr(estimator, "_fit_input_2d", False)
+        if fit_2d and ndim == 3 and np.shape(X)[1] == 1:
+            X = np.asarray(X)[:, 0, :]
+            ndim = 2
+        elif not fit_2d and ndim == 2:
+            X = check_array(
+                X,
+                dtype=(np.float64, np.float32),
+                ensure_all_finite=False,
+                input_name="X",
+            )[:, None, :]
+            ndim = 3
+    X = validate_data(
+        estimator,
+        X,
+        reset=reset,
+        accept_sparse=False,
+        dtype=(np.float64, np.float32),
+        ensure_all_finite=False,
+        allow_nd=True,
+        ensure_min_samples=1,
+        ensure_min_features=1,
+    )
+    if reset:
+        estimator._fit_input_2d = X.ndim == 2
+    X = _as_3d(X)
+    if reset:
+        estimator.n_channels_in_ = X.shape[1]
+    elif X.shape[1] != estimator.n_channels_in_:
+        raise ValueError(
+            f"X has {X.shape[1]} channels, but {name} is expecting "
+            f"{estimator.n_channels_in_} channels as input (as seen in fit). Pass "
+            "series with the same channels, in the same order, as at fit time."
+        )
+    return _finish_panel(
+        X,
+        allow_missing=allow_missing,
+        allow_empty_series=allow_empty_series,
+        return_lengths=return_lengths,
+        name=name,
+    )
+
+
+def check_panel_y(y: Any, n_instances: int, *, min_classes: int = 2) -> np.ndarray:
+    """Validate classification targets for a panel of ``n_instances`` series.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_instances,)
+        Labels of any hashable type (strings included).
+    n_instances : int
+        Number of series in X.
+    min_classes : int, default=2
+        Fewest distinct classes allowed.
+
+    Returns
+    -------
+    y : ndarray of shape (n_instances,)
+
+    Examples
+    --------
+    >>> from skseq.utils.validation import check_panel_y
+    >>> check_panel_y(["a", "b", "a"], 3)
+    array(['a', 'b', 'a'], dtype='<U1')
+    """
+    if y is None:
+        raise ValueError(
+            "y is None; this estimator requires labels y of shape (n_instances,)."
+        )
+    y = column_or_1d(y, warn=True)
+    check_consistent_length(np.empty(n_instances), y)
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise ValueError(
+            "y contains NaN or infinity; every series needs a finite label."
+        )
+    check_classification_targets(y)
+    n_classes = len(np.unique(y))
+    if n_classes < min_classes:
+        raise ValueError(
+            f"y has {n_classes} class ({np.unique(y)[:1].tolist()}); a classifier "
+            f"needs at least {min_classes} classes to train. Check the labels or "
+            "the split that produced them."
+        )
+    return y
