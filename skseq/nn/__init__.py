@@ -6,14 +6,20 @@ and called as ``forward(x, lengths=None) -> logits`` with ``x`` of shape
 observed steps of each series. Padding never influences the logits.
 """
 
+from ._attention import AdditiveAttentionPooling, AttentionLSTMNetwork
 from ._masking import length_mask, masked_max, masked_mean, masked_pool, zero_padding
 from ._rnn import GRUNetwork, LSTMNetwork, MLPHead, RNNNetwork
+from ._transformer import SinusoidalPositionalEncoding, TransformerNetwork
 
 __all__ = [
+    "AdditiveAttentionPooling",
+    "AttentionLSTMNetwork",
     "GRUNetwork",
     "LSTMNetwork",
     "MLPHead",
     "RNNNetwork",
+    "SinusoidalPositionalEncoding",
+    "TransformerNetwork",
     "length_mask",
     "masked_max",
     "masked_mean",

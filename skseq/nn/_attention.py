@@ -1,0 +1,182 @@
+"""Bidirectional LSTM with additive attention pooling over time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor, nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from ._masking import length_mask
+from ._rnn import MLPHead
+
+__all__ = ["AdditiveAttentionPooling", "AttentionLSTMNetwork"]
+
+
+class AdditiveAttentionPooling(nn.Module):
+    """Additive attention pooling over time with padding masked out.
+
+    Scores every step with ``e_t = v^T tanh(W h_t + b)`` (Bahdanau et al., 2015,
+    with a learned query as in Raffel & Ellis, 2015), turns the scores into
+    weights with a softmax over the observed steps only, and returns the
+    weighted sum of the steps.
+
+    Parameters
+    ----------
+    in_features : int
+        Width of each step's representation ``h_t``.
+    attention_size : int, default=64
+        Width of the hidden scoring layer ``W``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> pool = AdditiveAttentionPooling(in_features=4, attention_size=8)
+    >>> h = torch.randn(2, 5, 4)  # (batch, time, features)
+    >>> context, weights = pool(h, lengths=torch.tensor([5, 2]))
+    >>> context.shape, weights[1, 2:].tolist()
+    (torch.Size([2, 4]), [0.0, 0.0, 0.0])
+    """
+
+    def __init__(self, in_features: int, attention_size: int = 64) -> None:
+        super().__init__()
+        self.project = nn.Linear(in_features, attention_size)
+        self.score = nn.Linear(attention_size, 1, bias=False)
+
+    def weights(self, h: Tensor, lengths: Tensor | None = None) -> Tensor:
+        """Attention weights ``(batch, time)``: sum to 1 over observed steps.
+
+        ``h`` is ``(batch, time, features)``. Padded steps get exactly 0.
+        """
+        scores = self.score(torch.tanh(self.project(h))).squeeze(-1)
+        mask = length_mask(lengths, h.shape[1], h)
+        # The most negative finite value (not -inf) so that a fully padded row
+        # gives uniform weights instead of NaN; exp() of it still underflows to
+        # exactly 0 next to any observed step.
+        scores = scores.masked_fill(~mask, torch.finfo(scores.dtype).min)
+        return torch.softmax(scores, dim=-1)
+
+    def forward(
+        self, h: Tensor, lengths: Tensor | None = None
+    ) -> tuple[Tensor, Tensor]:
+        """Return the context ``(batch, features)`` and the weights."""
+        alpha = self.weights(h, lengths)
+        context = torch.bmm(alpha.unsqueeze(1), h).squeeze(1)
+        return context, alpha
+
+
+class AttentionLSTMNetwork(nn.Module):
+    """Bidirectional LSTM with additive attention pooling over time.
+
+    Optional per-step dense layers (1x1 convolutions) come first, as people
+    often stack them before the recurrent layer; then a stacked, optionally
+    bidirectional LSTM runs on packed sequences so padding never enters the
+    recurrence; additive attention (Bahdanau et al., 2015; Raffel & Ellis,
+    2015) pools the per-step outputs into one vector, with padded steps masked
+    out of the softmax; a dense head gives the logits. :meth:`attention`
+    returns the pooling weights, i.e. where in each series the decision came
+    from.
+
+    Parameters
+    ----------
+    n_channels : int
+        Input channels (inferred by the classifier from the data).
+    n_classes : int
+        Output logits (inferred by the classifier from the data).
+    dense_sizes : sequence of int, default=()
+        Widths of per-step dense layers (ReLU) applied before the LSTM.
+    dense_dropout : float, default=0.0
+        Dropout after every per-step dense layer.
+    hidden_size : int, default=64
+        LSTM hidden units per direction.
+    num_layers : int, default=1
+        Stacked LSTM layers.
+    bidirectional : bool, default=True
+        Read each series in both directions.
+    dropout : float, default=0.0
+        Dropout between stacked LSTM layers (ignored with one layer).
+    attention_size : int, default=64
+        Width of the hidden layer that scores each step.
+    head_hidden_sizes : sequence of int, default=()
+        Hidden dense layers of the head.
+    head_dropout : float, default=0.0
+        Dropout in the head.
+
+    References
+    ----------
+    .. [1] D. Bahdanau, K. Cho and Y. Bengio, "Neural machine translation by
+       jointly learning to align and translate", ICLR 2015.
+    .. [2] C. Raffel and D. P. W. Ellis, "Feed-forward networks with attention
+       can solve some long-term memory problems", arXiv:1512.08756, 2015.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skseq.nn import AttentionLSTMNetwork
+    >>> net = AttentionLSTMNetwork(n_channels=3, n_classes=2, hidden_size=8)
+    >>> x = torch.randn(4, 3, 20)
+    >>> lengths = torch.tensor([20, 5, 9, 1])
+    >>> net(x, lengths).shape
+    torch.Size([4, 2])
+    >>> weights = net.attention(x, lengths)
+    >>> weights.shape, weights[1, 5:].abs().sum().item()
+    (torch.Size([4, 20]), 0.0)
+    """
+
+    def __init__(
+        self,
+        n_channels: int,
+        n_classes: int,
+        dense_sizes: Sequence[int] = (),
+        dense_dropout: float = 0.0,
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        bidirectional: bool = True,
+        dropout: float = 0.0,
+        attention_size: int = 64,
+        head_hidden_sizes: Sequence[int] = (),
+        head_dropout: float = 0.0,
+    ) -> None:
+        super().__init__()
+        layers: list[nn.Module] = []
+        width = n_channels
+        for size in dense_sizes:
+            layers += [nn.Linear(width, size), nn.ReLU(), nn.Dropout(dense_dropout)]
+            width = size
+        self.dense = nn.Sequential(*layers)
+        self.rnn = nn.LSTM(
+            input_size=width,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            dropout=dropout if num_layers > 1 else 0.0,
+            batch_first=True,
+        )
+        out_width = hidden_size * (2 if bidirectional else 1)
+        self.pool = AdditiveAttentionPooling(out_width, attention_size)
+        self.head = MLPHead(out_width, n_classes, head_hidden_sizes, head_dropout)
+
+    def encode(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
+        """Per-step LSTM outputs ``(batch, time, features)``, zero on padding."""
+        seq = self.dense(x.transpose(1, 2))  # (batch, time, channels)
+        n_timepoints = seq.shape[1]
+        if lengths is None:
+            lengths = torch.full((seq.shape[0],), n_timepoints, dtype=torch.long)
+        packed = pack_padded_sequence(
+            seq, lengths.cpu().long(), batch_first=True, enforce_sorted=False
+        )
+        out, _ = self.rnn(packed)
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_timepoints)
+        return out
+
+    def attention(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
+        """Attention weights ``(batch, time)``.
+
+        Each row sums to 1 over the observed steps and is exactly 0 on padding.
+        """
+        return self.pool.weights(self.encode(x, lengths), lengths)
+
+    def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
+        context, _ = self.pool(self.encode(x, lengths), lengths)
+        return self.head(context)
