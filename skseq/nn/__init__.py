@@ -7,6 +7,14 @@ observed steps of each series. Padding never influences the logits.
 """
 
 from ._attention import AdditiveAttentionPooling, AttentionLSTMNetwork
+from ._cnn import (
+    CNNNetwork,
+    FCNNetwork,
+    InceptionTimeNetwork,
+    MaskedBatchNorm1d,
+    ResNetNetwork,
+)
+from ._hybrid import CNNLSTMNetwork, LSTMFCNNetwork
 from ._masking import length_mask, masked_max, masked_mean, masked_pool, zero_padding
 from ._rnn import GRUNetwork, LSTMNetwork, MLPHead, RNNNetwork
 from ._transformer import SinusoidalPositionalEncoding, TransformerNetwork
@@ -14,10 +22,17 @@ from ._transformer import SinusoidalPositionalEncoding, TransformerNetwork
 __all__ = [
     "AdditiveAttentionPooling",
     "AttentionLSTMNetwork",
+    "CNNLSTMNetwork",
+    "CNNNetwork",
+    "FCNNetwork",
     "GRUNetwork",
+    "InceptionTimeNetwork",
+    "LSTMFCNNetwork",
     "LSTMNetwork",
     "MLPHead",
+    "MaskedBatchNorm1d",
     "RNNNetwork",
+    "ResNetNetwork",
     "SinusoidalPositionalEncoding",
     "TransformerNetwork",
     "length_mask",

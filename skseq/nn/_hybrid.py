@@ -1,0 +1,270 @@
+"""Hybrid networks: LSTM-FCN and a CNN-then-RNN network."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor, nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from ._cnn import ConvStack, _as_tuple, _check_positive, as_lengths
+from ._masking import masked_pool, pooled_size
+from ._rnn import MLPHead
+
+__all__ = ["CNNLSTMNetwork", "LSTMFCNNetwork"]
+
+_RNN_POOLINGS = ("last", "mean", "max", "meanmax")
+
+
+def run_rnn(
+    rnn: nn.LSTM | nn.GRU, seq: Tensor, lengths: Tensor | None
+) -> tuple[Tensor, Tensor]:
+    """Run a batch-first ``rnn`` over ``seq`` ``(batch, time, features)``.
+
+    Unequal lengths go through a packed sequence, so the recurrence never reads
+    padding and the final state is the one at each series' last observed step;
+    equal lengths skip the (slower) packing. Returns the outputs
+    ``(batch, time, hidden)``, zero on padding, and the final hidden state
+    ``(layers * directions, batch, hidden)``.
+    """
+    n_timepoints = seq.shape[1]
+    if lengths is None or bool((lengths == n_timepoints).all()):
+        out, state = rnn(seq)
+    else:
+        packed = pack_padded_sequence(
+            seq, lengths.cpu(), batch_first=True, enforce_sorted=False
+        )
+        out, state = rnn(packed)
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_timepoints)
+    h_n = state[0] if isinstance(state, tuple) else state
+    return out, h_n
+
+
+def rnn_features(
+    rnn: nn.LSTM | nn.GRU, seq: Tensor, lengths: Tensor | None, pooling: str
+) -> Tensor:
+    """One vector per series: final states of each direction, or masked pooling."""
+    out, h_n = run_rnn(rnn, seq, lengths)
+    if pooling == "last":
+        n_dir = 2 if rnn.bidirectional else 1
+        return torch.cat(list(h_n[-n_dir:]), dim=-1)
+    return masked_pool(out.transpose(1, 2), lengths, pooling)
+
+
+def _rnn_width(hidden_size: int, bidirectional: bool, pooling: str) -> int:
+    width = hidden_size * (2 if bidirectional else 1)
+    return width if pooling == "last" else pooled_size(width, pooling)
+
+
+def _check_rnn_pooling(pooling: str, name: str = "pooling") -> None:
+    if pooling not in _RNN_POOLINGS:
+        raise ValueError(
+            f"{name} must be 'last', 'mean', 'max' or 'meanmax'; got {pooling!r}."
+        )
+
+
+class LSTMFCNNetwork(nn.Module):
+    """LSTM-FCN of Karim et al. (2017): an LSTM branch beside an FCN branch.
+
+    The FCN branch is :class:`~skseq.nn.FCNNetwork`'s body (three conv, batch
+    norm, ReLU blocks and global average pooling over the observed steps); the
+    LSTM branch reads the series as a packed sequence, so padding never enters
+    the recurrence, and is followed by heavy dropout. Their features are
+    concatenated and fed to a linear layer.
+
+    Unlike the paper, the LSTM reads the series over time rather than after
+    its "dimension shuffle" (which turns the whole series into a single step
+    of ``n_timepoints`` features): the shuffle fixes the series length, so it
+    cannot handle unequal lengths or padding.
+
+    Parameters
+    ----------
+    n_channels : int
+        Input channels (inferred by the classifier from the data).
+    n_classes : int
+        Output logits (inferred by the classifier from the data).
+    n_filters : sequence of int, default=(128, 256, 128)
+        Filters of each FCN block.
+    kernel_sizes : int or sequence of int, default=(8, 5, 3)
+        Kernel width of each FCN block.
+    lstm_hidden_size : int, default=8
+        Hidden units per direction of the LSTM (the paper tries 8, 64, 128).
+    lstm_bidirectional : bool, default=False
+        Read each series in both directions.
+    lstm_pooling : {"last", "mean", "max", "meanmax"}, default="last"
+        The LSTM branch's vector: its final hidden state (the paper's choice)
+        or a masked pooling of its outputs over time.
+    lstm_dropout : float, default=0.8
+        Dropout on the LSTM branch's vector (the paper's 0.8).
+    head_dropout : float, default=0.0
+        Dropout before the linear layer.
+
+    References
+    ----------
+    .. [1] F. Karim, S. Majumdar, H. Darabi and S. Chen, "LSTM fully
+       convolutional networks for time series classification", IEEE Access 6,
+       2017.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skseq.nn import LSTMFCNNetwork
+    >>> net = LSTMFCNNetwork(n_channels=2, n_classes=3, n_filters=(8, 8, 8))
+    >>> net(torch.zeros(3, 2, 12), lengths=torch.tensor([12, 5, 1])).shape
+    torch.Size([3, 3])
+    """
+
+    def __init__(
+        self,
+        n_channels: int,
+        n_classes: int,
+        n_filters: Sequence[int] = (128, 256, 128),
+        kernel_sizes: int | Sequence[int] = (8, 5, 3),
+        lstm_hidden_size: int = 8,
+        lstm_bidirectional: bool = False,
+        lstm_pooling: str = "last",
+        lstm_dropout: float = 0.8,
+        head_dropout: float = 0.0,
+    ) -> None:
+        super().__init__()
+        n_filters = tuple(n_filters)
+        kernels = _as_tuple(kernel_sizes, len(n_filters), "kernel_sizes")
+        _check_positive(n_filters, "n_filters")
+        _check_positive(kernels, "kernel_sizes")
+        _check_positive([lstm_hidden_size], "lstm_hidden_size")
+        _check_rnn_pooling(lstm_pooling, "lstm_pooling")
+        self.lstm_pooling = lstm_pooling
+        self.fcn = ConvStack(n_channels, n_filters, kernels, 1, True)
+        self.lstm = nn.LSTM(
+            n_channels,
+            lstm_hidden_size,
+            batch_first=True,
+            bidirectional=lstm_bidirectional,
+        )
+        self.lstm_dropout = nn.Dropout(lstm_dropout)
+        width = self.fcn.out_channels + _rnn_width(
+            lstm_hidden_size, lstm_bidirectional, lstm_pooling
+        )
+        self.head = MLPHead(width, n_classes, (), head_dropout)
+
+    def forward(
+        self, x: Tensor, lengths: Tensor | Sequence[int] | None = None
+    ) -> Tensor:
+        lengths = as_lengths(lengths, x)
+        h, _, pad = self.fcn(x, lengths)
+        conv_feats = masked_pool(h, None if pad is None else lengths, "mean")
+        # the FCN stack has zeroed the padding of its input copy, not of x
+        seq = x if pad is None else x.masked_fill(pad, 0.0)
+        lstm_feats = rnn_features(
+            self.lstm, seq.transpose(1, 2), lengths, self.lstm_pooling
+        )
+        return self.head(torch.cat([self.lstm_dropout(lstm_feats), conv_feats], -1))
+
+
+class CNNLSTMNetwork(nn.Module):
+    """Convolutional blocks followed by a recurrent layer (CNN-LSTM).
+
+    Conv blocks (convolution, batch norm, ReLU, max pooling) extract local
+    patterns and shorten the series, then a stacked, optionally bidirectional
+    LSTM (or GRU) reads the shortened sequence packed to its new lengths, and
+    its outputs are pooled over the observed steps before a dense head. The
+    usual choice when local shapes matter and so does their order, on series
+    too long for an LSTM alone.
+
+    Parameters
+    ----------
+    n_channels : int
+        Input channels (inferred by the classifier from the data).
+    n_classes : int
+        Output logits (inferred by the classifier from the data).
+    n_filters : sequence of int, default=(64, 64)
+        Filters of each conv block; its length sets the number of blocks.
+    kernel_size : int or sequence of int, default=5
+        Kernel width of every conv block, or one per block.
+    pool_size : int, default=2
+        Max pooling window and stride after every conv block (1 for none);
+        a length ``L`` becomes ``ceil(L / pool_size)``.
+    batch_norm : bool, default=True
+        Batch norm after each convolution (statistics over observed steps).
+    cell : {"lstm", "gru"}, default="lstm"
+        Recurrent cell.
+    hidden_size : int, default=64
+        Hidden units per direction.
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    bidirectional : bool, default=True
+        Read the sequence in both directions.
+    rnn_dropout : float, default=0.0
+        Dropout between stacked recurrent layers (ignored with one layer).
+    pooling : {"meanmax", "mean", "max", "last"}, default="meanmax"
+        Masked pooling of the recurrent outputs over time, or the final hidden
+        state of each direction.
+    head_hidden_sizes : sequence of int, default=()
+        Hidden dense layers of the head.
+    head_dropout : float, default=0.0
+        Dropout in the head.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skseq.nn import CNNLSTMNetwork
+    >>> net = CNNLSTMNetwork(n_channels=1, n_classes=2, n_filters=(8,),
+    ...                      hidden_size=4)
+    >>> net(torch.zeros(3, 1, 9), lengths=torch.tensor([9, 2, 1])).shape
+    torch.Size([3, 2])
+    """
+
+    def __init__(
+        self,
+        n_channels: int,
+        n_classes: int,
+        n_filters: Sequence[int] = (64, 64),
+        kernel_size: int | Sequence[int] = 5,
+        pool_size: int = 2,
+        batch_norm: bool = True,
+        cell: str = "lstm",
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        bidirectional: bool = True,
+        rnn_dropout: float = 0.0,
+        pooling: str = "meanmax",
+        head_hidden_sizes: Sequence[int] = (),
+        head_dropout: float = 0.0,
+    ) -> None:
+        super().__init__()
+        n_filters = tuple(n_filters)
+        kernels = _as_tuple(kernel_size, len(n_filters), "kernel_size")
+        _check_positive(n_filters, "n_filters")
+        _check_positive(kernels, "kernel_size")
+        _check_positive([pool_size], "pool_size")
+        _check_positive([hidden_size], "hidden_size")
+        _check_positive([num_layers], "num_layers")
+        _check_rnn_pooling(pooling)
+        rnn_cls = {"lstm": nn.LSTM, "gru": nn.GRU}.get(cell)
+        if rnn_cls is None:
+            raise ValueError(f"cell must be 'lstm' or 'gru'; got {cell!r}.")
+        self.pooling = pooling
+        self.features = ConvStack(n_channels, n_filters, kernels, pool_size, batch_norm)
+        self.rnn = rnn_cls(
+            self.features.out_channels,
+            hidden_size,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            dropout=rnn_dropout if num_layers > 1 else 0.0,
+            batch_first=True,
+        )
+        self.head = MLPHead(
+            _rnn_width(hidden_size, bidirectional, pooling),
+            n_classes,
+            head_hidden_sizes,
+            head_dropout,
+        )
+
+    def forward(
+        self, x: Tensor, lengths: Tensor | Sequence[int] | None = None
+    ) -> Tensor:
+        lengths = as_lengths(lengths, x)
+        h, lengths, _ = self.features(x, lengths)
+        feats = rnn_features(self.rnn, h.transpose(1, 2), lengths, self.pooling)
+        return self.head(feats)
