@@ -1,0 +1,152 @@
+"""Bidirectional LSTM classifier with attention pooling over time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+from sklearn.utils.validation import check_is_fitted
+
+from ..nn import AttentionLSTMNetwork
+from ._base import BaseSequenceClassifier
+
+__all__ = ["AttentionLSTMClassifier"]
+
+
+class AttentionLSTMClassifier(BaseSequenceClassifier):
+    """Bidirectional LSTM with additive attention pooling, for (imbalanced) panels.
+
+    A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
+    :class:`skseq.nn.AttentionLSTMNetwork`: optional per-step dense layers, a
+    bidirectional LSTM on packed sequences, then additive attention
+    (Bahdanau et al., 2015; the feed-forward attention of Raffel & Ellis,
+    2015) that pools the per-step outputs with weights learned per time step,
+    padding masked out of the softmax. Input size and number of classes come
+    from the data; labels may be of any type; unequal lengths never influence
+    a prediction.
+
+    :meth:`attention_weights` returns the pooling weights of every series,
+    i.e. which time steps the representation the head classifies was built
+    from. In a bidirectional LSTM every step's output already summarises its
+    context, so read the map as "where the network looked", not as a
+    per-step attribution.
+
+    Parameters
+    ----------
+    module : torch.nn.Module class, default=skseq.nn.AttentionLSTMNetwork
+        The network. Its hyper-parameters are set with ``module__*``:
+        ``dense_sizes`` (per-step dense layers before the LSTM, ()),
+        ``dense_dropout`` (0.0), ``hidden_size`` (64), ``num_layers`` (1),
+        ``bidirectional`` (True), ``dropout`` (between LSTM layers, 0.0),
+        ``attention_size`` (64), ``head_hidden_sizes`` (()),
+        ``head_dropout`` (0.0).
+    **kwargs
+        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
+        (``max_epochs=100``, ``lr=1e-3``, ``batch_size=32``, ``class_weight``,
+        ``balanced_batches``, ``early_stopping``, ``random_state``,
+        ``n_threads`` …) and of skorch (``optimizer__*``, ``criterion__*``,
+        ``callbacks``, ``device`` …).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Labels as given in ``fit``.
+    n_channels_in_ : int
+        Channels seen in ``fit``.
+    n_features_in_ : int
+        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
+    class_counts_ : ndarray of shape (n_classes,)
+        Training instances per class.
+    class_weight_ : ndarray of shape (n_classes,) or None
+        The loss weights computed from ``class_weight``.
+    module_ : torch.nn.Module
+        The trained network.
+    history_ : skorch.History
+        Per-epoch losses and scores.
+
+    See Also
+    --------
+    LSTMClassifier : the same LSTM with masked mean/max pooling.
+    TransformerClassifier : self-attention over all time steps.
+
+    References
+    ----------
+    .. [1] D. Bahdanau, K. Cho and Y. Bengio, "Neural machine translation by
+       jointly learning to align and translate", ICLR 2015.
+    .. [2] C. Raffel and D. P. W. Ellis, "Feed-forward networks with attention
+       can solve some long-term memory problems", arXiv:1512.08756, 2015.
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_japanese_vowels
+    >>> from skseq.classifiers import AttentionLSTMClassifier
+    >>> X, y = load_japanese_vowels(split="train", return_X_y=True)
+    >>> clf = AttentionLSTMClassifier(module__hidden_size=8, max_epochs=2,
+    ...                               random_state=0)
+    >>> clf.fit(X, y).predict(X.iloc[:3]).shape
+    (3,)
+    >>> weights = clf.attention_weights(X)  # (n_instances, longest length)
+    >>> weights.shape
+    (270, 26)
+    >>> weights.sum(axis=1)[:3].round(6)
+    array([1., 1., 1.])
+    """
+
+    def __init__(self, module: Any = AttentionLSTMNetwork, **kwargs: Any) -> None:
+        super().__init__(module, **kwargs)
+
+    def attention_weights(self, X) -> np.ndarray:
+        """Attention weights of every series over its time steps.
+
+        Computed in evaluation mode (no dropout), in batches of
+        ``batch_size``.
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+            Series, as accepted by :meth:`predict`.
+
+        Returns
+        -------
+        weights : ndarray of shape (n_instances, n_timepoints)
+            Row ``i`` sums to 1 over the observed steps of series ``i`` and is
+            exactly 0 on its padding. ``n_timepoints`` is the width of the
+            validated panel (the longest series).
+        """
+        check_is_fitted(self, "module_")
+        module = self.module_
+        if not callable(getattr(module, "attention", None)):
+            raise TypeError(
+                f"attention_weights needs a module with an attention(x, lengths) "
+                f"method such as skseq.nn.AttentionLSTMNetwork; "
+                f"{type(module).__name__} has none."
+            )
+        with self._runtime():
+            dataset = self.get_dataset(X)
+            weights = np.zeros(dataset.X.shape[0:1] + dataset.X.shape[2:], np.float32)
+            was_training = module.training
+            module.eval()
+            start = 0
+            try:
+                with torch.inference_mode():
+                    for inputs, _ in self.get_iterator(dataset, training=False):
+                        x = inputs["x"].to(self.device)
+                        batch = module.attention(x, inputs["lengths"]).cpu().numpy()
+                        stop = start + batch.shape[0]
+                        weights[start:stop, : batch.shape[1]] = batch
+                        start = stop
+            finally:
+                module.train(was_training)
+        return weights
+
+    @classmethod
+    def _get_test_params(cls) -> dict[str, Any]:
+        return {
+            "module__hidden_size": 8,
+            "module__attention_size": 8,
+            "max_epochs": 30,
+            "lr": 0.02,
+            "batch_size": 16,
+            "random_state": 0,
+        }

@@ -1,0 +1,503 @@
+"""The one base every skseq classifier shares.
+
+A thin layer over skorch's :class:`~skorch.NeuralNetClassifier` that makes a
+sequence network a well-behaved scikit-learn classifier: it validates panels
+(the data contract in :mod:`skseq.utils.validation`), encodes any labels,
+infers the network's input and output sizes, handles unequal lengths, class
+weights, seeding, threads, early stopping, and feeds batches straight from one
+in-memory tensor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+import torch
+from skorch import NeuralNetClassifier
+from skorch.callbacks import EarlyStopping, ProgressBar
+from skorch.dataset import ValidSplit
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils.validation import check_panel_y, validate_panel
+from ._data import PanelBatchIterator, PanelDataset
+
+__all__ = ["BaseSequenceClassifier"]
+
+
+def _default_n_threads() -> int:
+    """Threads for torch when ``n_threads=None``.
+
+    ``OMP_NUM_THREADS`` wins (joblib's loky workers set it to their share of
+    the cores). Otherwise half the cores: on a small shared machine a second
+    intra-op thread that has to wait for a busy core made training >10x
+    slower, while tiny recurrent networks gain little from it anyway.
+    """
+    env = os.environ.get("OMP_NUM_THREADS")
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            pass
+    return max(1, (os.cpu_count() or 1) // 2)
+
+
+class BaseSequenceClassifier(NeuralNetClassifier):
+    """Base class of skseq's sequence classifiers (not used directly).
+
+    Subclasses only choose a default ``module`` (a network from
+    :mod:`skseq.nn`) and sensible training defaults. Everything else is
+    skorch: ``module__*``, ``optimizer__*``, ``criterion__*``, ``callbacks``,
+    ``max_epochs``, ``lr``, ``batch_size``, ``device``, ``warm_start`` …
+
+    Parameters
+    ----------
+    module : torch.nn.Module class or instance
+        The network. A class is built with ``n_channels`` and ``n_classes``
+        inferred from the training data (override with ``module__n_channels``
+        if you must) plus every ``module__*`` parameter.
+    criterion : torch criterion class, default=torch.nn.CrossEntropyLoss
+        Loss on logits. Criteria whose constructor has ``weight`` receive the
+        class weights; criteria with ``class_counts`` receive the per-class
+        training counts (see :mod:`skseq.losses`).
+    optimizer : torch optimizer class, default=torch.optim.AdamW
+        Optimizer; its parameters via ``optimizer__*``.
+    lr : float, default=1e-3
+        Learning rate.
+    max_epochs : int, default=100
+        Training epochs (the most, with early stopping).
+    batch_size : int, default=32
+        Mini-batch size; ``-1`` for full batch.
+    class_weight : None, "balanced" or dict, default=None
+        Per-class loss weights, computed from the training labels in ``fit``
+        like scikit-learn's ``class_weight``; a dict maps labels (as given) to
+        weights.
+    balanced_batches : bool, default=False
+        Draw every training epoch with class-balanced probabilities (each class
+        equally likely per draw, with replacement): the ``WeightedRandomSampler``
+        recipe, reproducible under ``random_state``.
+    bucket_by_length : bool, default=False
+        Batch series of similar length together so padding costs less on
+        unequal-length data. Results for a given batch composition do not
+        depend on padding, so this changes speed, not what the model computes.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified) and
+        stop when ``monitor`` has not improved for ``patience`` epochs,
+        restoring the best weights. Off by default so nothing is held out
+        and no resampled copy can land in a validation split.
+    validation_fraction : float, default=0.1
+        Share of the training data held out when ``early_stopping=True``.
+    patience : int, default=10
+        Epochs without improvement before stopping.
+    monitor : str, default="valid_loss"
+        History key early stopping watches (e.g. ``"valid_loss"`` or a score
+        recorded by a callback from :mod:`skseq.callbacks`).
+    progress_bar : bool, default=False
+        Show a tqdm progress bar over the batches of every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout, shuffling and the validation
+        split. The same seed and data give the same predictions on CPU. The
+        global torch RNG is left as it was.
+    n_threads : int or None, default=None
+        Torch intra-op threads while fitting and predicting (restored after).
+        ``None``: ``OMP_NUM_THREADS`` if set (joblib workers set it to their
+        share of the cores), otherwise half of the cores.
+    max_grad_norm : float or None, default=1.0
+        Clip the gradient norm to this value before every optimizer step
+        (recurrent networks on long series are unstable without it); ``None``
+        disables clipping.
+    train_split : callable or None, default=None
+        skorch's internal split. ``None`` (no split) unless you ask for one;
+        ``early_stopping=True`` provides its own.
+    verbose : int, default=0
+        skorch's per-epoch log when > 0.
+    **kwargs
+        Any other skorch parameter (``module__*``, ``optimizer__*``,
+        ``iterator_train__*``, ``callbacks``, ``device``, ``warm_start``…).
+    """
+
+    # skorch sets these in __init__; scikit-learn's conventions want nothing but
+    # parameters there, so they live on the class until fit sets them.
+    initialized_ = False
+    history_ = None
+    virtual_params_: Mapping[str, Any] = {}
+
+    def __init__(
+        self,
+        module: Any,
+        *,
+        criterion: Any = torch.nn.CrossEntropyLoss,
+        optimizer: Any = torch.optim.AdamW,
+        lr: float = 1e-3,
+        max_epochs: int = 100,
+        batch_size: int = 32,
+        class_weight: None | str | dict = None,
+        balanced_batches: bool = False,
+        bucket_by_length: bool = False,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        patience: int = 10,
+        monitor: str = "valid_loss",
+        progress_bar: bool = False,
+        random_state: int | np.random.RandomState | None = None,
+        n_threads: int | None = None,
+        max_grad_norm: float | None = 1.0,
+        train_split: Any = None,
+        verbose: int = 0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            module,
+            criterion=criterion,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            train_split=train_split,
+            verbose=verbose,
+            **kwargs,
+        )
+        self.class_weight = class_weight
+        self.balanced_batches = balanced_batches
+        self.bucket_by_length = bucket_by_length
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.monitor = monitor
+        self.progress_bar = progress_bar
+        self.random_state = random_state
+        self.n_threads = n_threads
+        self.max_grad_norm = max_grad_norm
+        for name in ("history_", "initialized_", "virtual_params_"):
+            vars(self).pop(name, None)
+
+    # ------------------------------------------------------------------ params
+    def _get_param_names(self) -> list[str]:
+        # skorch lists every non-fitted attribute; private bookkeeping
+        # (_params_to_validate, _fit_input_2d, …) is not a parameter.
+        return [
+            k for k in self.__dict__ if not k.endswith("_") and not k.startswith("_")
+        ]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.input_tags.two_d_array = True
+        tags.input_tags.allow_nan = False
+        tags.classifier_tags.multi_class = True
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+    # -------------------------------------------------------------- callbacks
+    @property
+    def _default_callbacks(self) -> list[tuple[str, Any]]:
+        callbacks = list(super()._default_callbacks)
+        if self.early_stopping:
+            lower = self.monitor.endswith("loss")
+            callbacks.append(
+                (
+                    "early_stopping",
+                    EarlyStopping(
+                        monitor=self.monitor,
+                        patience=self.patience,
+                        lower_is_better=lower,
+                        load_best=True,
+                        sink=_silent,
+                    ),
+                )
+            )
+        if self.progress_bar:
+            callbacks.append(("progress_bar", ProgressBar()))
+        return callbacks
+
+    # -------------------------------------------------------- initialisation
+    def initialize_module(self):
+        kwargs = self.get_params_for("module")
+        if not isinstance(self.module, torch.nn.Module):
+            # sizes come from the data seen in fit, never from the user
+            kwargs.setdefault("n_channels", int(self.n_channels_in_))
+            kwargs.setdefault("n_classes", len(self.classes_))
+        self.module_ = self.initialized_instance(self.module, kwargs)
+        return self
+
+    def initialize_criterion(self):
+        kwargs = self.get_params_for("criterion")
+        criterion = self.criterion
+        if not isinstance(criterion, torch.nn.Module):
+            accepted = _init_parameters(criterion)
+            weights = self._class_weight_tensor()
+            if weights is not None and "weight" not in kwargs:
+                if "weight" not in accepted:
+                    raise ValueError(
+                        f"class_weight={self.class_weight!r} needs a criterion that "
+                        f"accepts 'weight'; {getattr(criterion, '__name__', criterion)} "
+                        "does not. Use class_weight=None or a criterion from "
+                        "skseq.losses."
+                    )
+                kwargs["weight"] = weights
+            if "class_counts" in accepted and "class_counts" not in kwargs:
+                kwargs["class_counts"] = self.class_counts_.tolist()
+        self.criterion_ = self.initialized_instance(criterion, kwargs)
+        return self
+
+    def _class_weight_tensor(self) -> torch.Tensor | None:
+        if self.class_weight is None:
+            return None
+        return torch.as_tensor(self.class_weight_, dtype=torch.float32)
+
+    def _compute_class_weight(self, y_enc: np.ndarray) -> np.ndarray | None:
+        cw = self.class_weight
+        if cw is None:
+            return None
+        n_classes = len(self.classes_)
+        if isinstance(cw, str):
+            if cw != "balanced":
+                raise ValueError(
+                    f"class_weight must be None, 'balanced' or a dict; got {cw!r}."
+                )
+            return compute_class_weight(
+                "balanced", classes=np.arange(n_classes), y=y_enc
+            )
+        if isinstance(cw, Mapping):
+            unknown = set(cw) - set(self.classes_.tolist())
+            if unknown:
+                raise ValueError(
+                    f"class_weight has labels {sorted(map(str, unknown))} that are "
+                    f"not in y (classes: {self.classes_.tolist()})."
+                )
+            return np.array([float(cw.get(c, 1.0)) for c in self.classes_])
+        raise ValueError(
+            f"class_weight must be None, 'balanced' or a dict; got {type(cw).__name__}."
+        )
+
+    # ------------------------------------------------------------------ data
+    def get_dataset(self, X, y=None):
+        if isinstance(X, PanelDataset):
+            return X
+        Xp, lengths = validate_panel(self, X, reset=False, return_lengths=True)
+        return PanelDataset(Xp, lengths)
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        dataset = self.get_dataset(X, y)
+        split = self.train_split
+        if split is None and self.early_stopping:
+            split = ValidSplit(
+                self.validation_fraction,
+                stratified=True,
+                random_state=self._seed_ % (2**32),
+            )
+        if split is None:
+            return dataset, None
+        return split(dataset, dataset.y, **fit_params)
+
+    def get_iterator(self, dataset, training: bool = False):
+        prefix = "iterator_train" if training else "iterator_valid"
+        kwargs = self.get_params_for(prefix)
+        batch_size = kwargs.pop("batch_size", self.batch_size)
+        base, idx = _base_and_indices(dataset)
+        weights = None
+        if training and self.balanced_batches:
+            # each class equally likely per draw (the WeightedRandomSampler recipe)
+            y = base.target[idx].numpy()
+            counts = np.bincount(y, minlength=len(self.classes_)).astype(float)
+            weights = 1.0 / counts[y]
+        if training:
+            self._n_iterators_ += 1
+        return PanelBatchIterator(
+            dataset,
+            batch_size=batch_size,
+            shuffle=training and kwargs.pop("shuffle", True),
+            sample_weights=weights,
+            bucket_by_length=training and self.bucket_by_length,
+            seed=(self._seed_ + 7919 * self._n_iterators_) % (2**63)
+            if training
+            else 0,
+        )
+
+    def train_step_single(self, batch, **fit_params):
+        step = super().train_step_single(batch, **fit_params)
+        if self.max_grad_norm is not None:
+            torch.nn.utils.clip_grad_norm_(
+                self.module_.parameters(), float(self.max_grad_norm)
+            )
+        return step
+
+    def check_data(self, X, y):  # validation happens in fit; labels are ours
+        pass
+
+    # ------------------------------------------------------------------- fit
+    def _prepare_fit_data(self, X, y, *, reset: bool) -> PanelDataset:
+        Xp, lengths = validate_panel(self, X, reset=reset, return_lengths=True)
+        if reset:
+            y = check_panel_y(y, len(Xp))
+            self._label_encoder = LabelEncoder()
+            if self.classes is not None and len(self.classes):
+                self._label_encoder.fit(np.asarray(self.classes))
+            else:
+                self._label_encoder.fit(y)
+            self.classes_inferred_ = self._label_encoder.classes_
+            self.n_classes_ = len(self.classes_inferred_)
+        else:
+            y = check_panel_y(y, len(Xp), min_classes=1)
+        unseen = np.setdiff1d(np.unique(y), self._label_encoder.classes_)
+        if len(unseen):
+            raise ValueError(
+                f"y contains labels {unseen.tolist()[:5]} not seen in the first fit "
+                f"(classes: {self._label_encoder.classes_.tolist()}); pass "
+                "classes=[...] to the constructor to declare every label up front."
+            )
+        y_enc = self._label_encoder.transform(y)
+        if reset:
+            self.class_counts_ = np.bincount(y_enc, minlength=self.n_classes_)
+            self.class_weight_ = self._compute_class_weight(y_enc)
+        return PanelDataset(Xp, lengths, y=np.asarray(y), y_encoded=y_enc)
+
+    def fit(self, X, y, **fit_params):
+        """Validate the panel, encode labels, build the network and train it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_instances, n_channels, n_timepoints) or \
+(n_instances, n_timepoints), list of arrays, or sktime pandas panel
+            Training series; unequal lengths as trailing NaN or a list.
+        y : array-like of shape (n_instances,)
+            Labels of any type.
+        **fit_params : dict
+            Passed on to skorch (and the module's ``forward``).
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        if self.warm_start and self.initialized_:
+            return self.partial_fit(X, y, **fit_params)
+        seed = check_random_state(self.random_state).randint(0, 2**31 - 1)
+        with self._runtime(seed):
+            dataset = self._prepare_fit_data(X, y, reset=True)
+            self._seed_ = int(seed)
+            self._n_iterators_ = 0
+            self.initialize()
+            NeuralNetClassifier.partial_fit(self, dataset, None, **fit_params)
+        return self
+
+    def partial_fit(self, X, y, classes=None, **fit_params):
+        """Train for ``max_epochs`` more epochs, keeping the current weights.
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+            Training series.
+        y : array-like of shape (n_instances,)
+            Labels; all must have been seen in the first fit (or declared with
+            ``classes`` in the constructor).
+        classes : ignored
+            For scikit-learn's ``partial_fit`` signature.
+        **fit_params : dict
+            Passed on to skorch.
+
+        Returns
+        -------
+        self : object
+        """
+        if not self.initialized_:
+            return self.fit(X, y, **fit_params)
+        seed = (self._seed_ + 104729 * (self._n_iterators_ + 1)) % (2**31 - 1)
+        with self._runtime(seed):
+            dataset = self._prepare_fit_data(X, y, reset=False)
+            NeuralNetClassifier.partial_fit(self, dataset, None, **fit_params)
+        return self
+
+    @contextlib.contextmanager
+    def _runtime(self, seed: int | None = None) -> Iterator[None]:
+        """Threads capped and, for training, torch's RNG forked and seeded."""
+        n_threads = self.n_threads if self.n_threads is not None else None
+        n_threads = n_threads or _default_n_threads()
+        previous = torch.get_num_threads()
+        torch.set_num_threads(n_threads)
+        try:
+            if seed is None:
+                yield
+            else:
+                with torch.random.fork_rng(devices=_devices(self.device)):
+                    torch.manual_seed(int(seed))
+                    yield
+        finally:
+            torch.set_num_threads(previous)
+
+    # --------------------------------------------------------------- predict
+    def forward_iter(self, X, training: bool = False, device: str = "cpu"):
+        check_is_fitted(self, "module_")
+        dataset = self.get_dataset(X)
+        iterator = self.get_iterator(dataset, training=training)
+        context = torch.inference_mode() if not training else contextlib.nullcontext()
+        with context:
+            for batch in iterator:
+                yp = self.evaluation_step(batch, training=training)
+                yield yp.to(device)
+
+    def _get_predict_nonlinearity(self):
+        if self.predict_nonlinearity == "auto":
+            # every skseq network returns logits, whatever the criterion
+            return lambda logits: torch.softmax(logits, dim=-1)
+        return super()._get_predict_nonlinearity()
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, columns in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+            Series to classify.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_instances, n_classes)
+        """
+        check_is_fitted(self, "module_")
+        with self._runtime():
+            return super().predict_proba(X).astype(np.float64, copy=False)
+
+    def predict(self, X) -> np.ndarray:
+        """Most probable class of every series, as the labels given in fit.
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+            Series to classify.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_instances,)
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
+
+def _silent(*args: Any) -> None:
+    """A picklable sink that prints nothing."""
+
+
+def _base_and_indices(dataset):
+    from ._data import _unwrap
+
+    return _unwrap(dataset)
+
+
+def _devices(device: Any) -> list[int]:
+    if isinstance(device, str) and device.startswith("cuda") and torch.cuda.is_available():
+        return [torch.device(device).index or 0]
+    return []
+
+
+def _init_parameters(component: Any) -> set[str]:
+    try:
+        return set(inspect.signature(component).parameters)
+    except (TypeError, ValueError):
+        return set()

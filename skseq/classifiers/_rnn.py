@@ -1,0 +1,158 @@
+"""LSTM and GRU classifiers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..nn import GRUNetwork, LSTMNetwork
+from ._base import BaseSequenceClassifier
+
+__all__ = ["LSTMClassifier", "GRUClassifier"]
+
+_FAST_TEST_PARAMS = {
+    "module__hidden_size": 8,
+    "max_epochs": 30,
+    "lr": 0.02,
+    "batch_size": 16,
+    "random_state": 0,
+}
+
+
+class LSTMClassifier(BaseSequenceClassifier):
+    """Stacked, optionally bidirectional LSTM classifier for (imbalanced) panels.
+
+    A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
+    :class:`skseq.nn.LSTMNetwork`. Input size and number of classes come from
+    the data; labels may be of any type; unequal lengths are handled with
+    packed sequences, so padding never influences a prediction.
+
+    The default network is a bidirectional single-layer LSTM with 64 units per
+    direction whose outputs are pooled over time (masked mean and max). Reading
+    only the last time step (``module__pooling="last"``) is the textbook
+    variant, but it stays near chance on series longer than a few dozen steps.
+
+    Parameters
+    ----------
+    module : torch.nn.Module class, default=skseq.nn.LSTMNetwork
+        The network. Its hyper-parameters are set with ``module__*``:
+        ``hidden_size`` (64), ``num_layers`` (1), ``bidirectional`` (True),
+        ``dropout`` (between layers, 0.0), ``pooling`` ("meanmax", "mean",
+        "max" or "last"), ``head_hidden_sizes`` (()), ``head_dropout`` (0.0).
+    lr : float, default=1e-2
+        Learning rate (AdamW, gradients clipped to norm 1).
+    batch_size : int, default=16
+        Mini-batch size.
+    **kwargs
+        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
+        (``max_epochs=100``, ``class_weight``,
+        ``balanced_batches``, ``early_stopping``, ``random_state``,
+        ``n_threads`` …) and of skorch (``optimizer__*``, ``criterion__*``,
+        ``callbacks``, ``device`` …).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Labels as given in ``fit``.
+    n_channels_in_ : int
+        Channels seen in ``fit``.
+    n_features_in_ : int
+        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
+    class_counts_ : ndarray of shape (n_classes,)
+        Training instances per class.
+    class_weight_ : ndarray of shape (n_classes,) or None
+        The loss weights computed from ``class_weight``.
+    module_ : torch.nn.Module
+        The trained network.
+    history_ : skorch.History
+        Per-epoch losses and scores.
+
+    See Also
+    --------
+    GRUClassifier : the same with GRU cells.
+
+    References
+    ----------
+    .. [1] S. Hochreiter and J. Schmidhuber, "Long Short-Term Memory",
+       Neural Computation 9(8), 1997.
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_gunpoint
+    >>> from skseq.classifiers import LSTMClassifier
+    >>> X, y = load_gunpoint(split="train", return_X_y=True, return_type="numpy3D")
+    >>> clf = LSTMClassifier(module__hidden_size=8, max_epochs=2, random_state=0)
+    >>> clf.fit(X, y).predict(X[:3]).shape
+    (3,)
+    >>> clf.classes_
+    array(['1', '2'], dtype='<U1')
+    """
+
+    def __init__(
+        self,
+        module: Any = LSTMNetwork,
+        *,
+        lr: float = 1e-2,
+        batch_size: int = 16,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(module, lr=lr, batch_size=batch_size, **kwargs)
+
+    @classmethod
+    def _get_test_params(cls) -> dict[str, Any]:
+        return dict(_FAST_TEST_PARAMS)
+
+
+class GRUClassifier(BaseSequenceClassifier):
+    """Stacked, optionally bidirectional GRU classifier for (imbalanced) panels.
+
+    Identical to :class:`LSTMClassifier` but over
+    :class:`skseq.nn.GRUNetwork`: a bidirectional GRU with 64 units per
+    direction and masked mean/max pooling over time by default. GRUs have
+    fewer parameters than LSTMs and often train a little faster.
+
+    Parameters
+    ----------
+    module : torch.nn.Module class, default=skseq.nn.GRUNetwork
+        The network; hyper-parameters via ``module__*`` as for
+        :class:`LSTMClassifier`.
+    lr : float, default=1e-2
+        Learning rate.
+    batch_size : int, default=16
+        Mini-batch size.
+    **kwargs
+        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
+        and of skorch.
+
+    See Also
+    --------
+    LSTMClassifier : the same with LSTM cells.
+
+    References
+    ----------
+    .. [1] K. Cho et al., "Learning Phrase Representations using RNN
+       Encoder-Decoder for Statistical Machine Translation", EMNLP 2014.
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_italy_power_demand
+    >>> from skseq.classifiers import GRUClassifier
+    >>> X, y = load_italy_power_demand(split="train", return_X_y=True,
+    ...                                return_type="numpy3D")
+    >>> clf = GRUClassifier(module__hidden_size=8, max_epochs=2, random_state=0)
+    >>> clf.fit(X, y).predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+    def __init__(
+        self,
+        module: Any = GRUNetwork,
+        *,
+        lr: float = 1e-2,
+        batch_size: int = 16,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(module, lr=lr, batch_size=batch_size, **kwargs)
+
+    @classmethod
+    def _get_test_params(cls) -> dict[str, Any]:
+        return dict(_FAST_TEST_PARAMS)

@@ -1,0 +1,101 @@
+"""Transformer encoder classifier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..nn import TransformerNetwork
+from ._base import BaseSequenceClassifier
+
+__all__ = ["TransformerClassifier"]
+
+
+class TransformerClassifier(BaseSequenceClassifier):
+    """Transformer encoder classifier for (imbalanced) panels.
+
+    A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
+    :class:`skseq.nn.TransformerNetwork`, the encoder of Vaswani et al. (2017)
+    applied to time series as in Zerveas et al. (2021): every time step (or
+    patch of steps) becomes a token, a positional encoding is added, a stack
+    of self-attention layers runs with a key-padding mask so padded steps are
+    never attended to, and the tokens are pooled (masked mean or a CLS token)
+    for a dense head. Input size and number of classes come from the data;
+    labels may be of any type; unequal lengths never influence a prediction.
+
+    Attention costs grow with the square of the number of tokens: for series
+    of many hundreds of steps, set ``module__patch_size`` (tokens of that many
+    steps, linear or convolutional stem) to shorten them.
+
+    Parameters
+    ----------
+    module : torch.nn.Module class, default=skseq.nn.TransformerNetwork
+        The network. Its hyper-parameters are set with ``module__*``:
+        ``d_model`` (64), ``n_heads`` (4), ``num_layers`` (2),
+        ``dim_feedforward`` (128), ``dropout`` (0.1), ``activation``
+        ("gelu"), ``norm_first`` (True), ``stem`` ("linear" or "conv"),
+        ``patch_size`` (1), ``kernel_size`` (None: ``2 * patch_size + 1``),
+        ``positional_encoding`` ("learned", "sinusoidal" or "none"),
+        ``max_len`` (1024 tokens for learned positions), ``pooling`` ("mean"
+        or "cls"), ``head_hidden_sizes`` (()), ``head_dropout`` (0.0).
+    **kwargs
+        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
+        (``max_epochs=100``, ``lr=1e-3``, ``batch_size=32``, ``class_weight``,
+        ``balanced_batches``, ``early_stopping``, ``random_state``,
+        ``n_threads`` …) and of skorch (``optimizer__*``, ``criterion__*``,
+        ``callbacks``, ``device`` …).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Labels as given in ``fit``.
+    n_channels_in_ : int
+        Channels seen in ``fit``.
+    n_features_in_ : int
+        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
+    class_counts_ : ndarray of shape (n_classes,)
+        Training instances per class.
+    class_weight_ : ndarray of shape (n_classes,) or None
+        The loss weights computed from ``class_weight``.
+    module_ : torch.nn.Module
+        The trained network.
+    history_ : skorch.History
+        Per-epoch losses and scores.
+
+    See Also
+    --------
+    AttentionLSTMClassifier : a bidirectional LSTM with attention pooling.
+
+    References
+    ----------
+    .. [1] A. Vaswani et al., "Attention is all you need", NeurIPS 2017.
+    .. [2] G. Zerveas, S. Jayaraman, D. Patel, A. Bhamidipaty and C. Eickhoff,
+       "A transformer-based framework for multivariate time series
+       representation learning", KDD 2021.
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_gunpoint
+    >>> from skseq.classifiers import TransformerClassifier
+    >>> X, y = load_gunpoint(split="train", return_X_y=True, return_type="numpy3D")
+    >>> clf = TransformerClassifier(module__d_model=16, module__patch_size=10,
+    ...                             max_epochs=2, random_state=0)
+    >>> clf.fit(X, y).predict_proba(X[:3]).shape
+    (3, 2)
+    """
+
+    def __init__(self, module: Any = TransformerNetwork, **kwargs: Any) -> None:
+        super().__init__(module, **kwargs)
+
+    @classmethod
+    def _get_test_params(cls) -> dict[str, Any]:
+        return {
+            "module__d_model": 8,
+            "module__n_heads": 2,
+            "module__num_layers": 1,
+            "module__dim_feedforward": 16,
+            "module__dropout": 0.0,
+            "max_epochs": 30,
+            "lr": 0.02,
+            "batch_size": 16,
+            "random_state": 0,
+        }
