@@ -326,7 +326,7 @@ def validate_panel(
     """
     name = type(estimator).__name__
     X = _to_numeric_array(X)
-    ndim = np.ndim(X) if not isinstance(X, pd.DataFrame) else 2
+    ndim = _ndim(X)
     if not reset:
         fit_2d = getattr(estimator, "_fit_input_2d", False)
         if fit_2d and ndim == 3 and np.shape(X)[1] == 1:
@@ -340,6 +340,15 @@ def validate_panel(
                 input_name="X",
             )[:, None, :]
             ndim = 3
+    if not reset and ndim == 3 and not getattr(estimator, "_fit_input_2d", False):
+        n_channels = np.shape(X)[1]
+        if n_channels != estimator.n_channels_in_:
+            raise ValueError(
+                f"X has {n_channels} channels, but {name} is expecting "
+                f"{estimator.n_channels_in_} channels as input (as seen in fit). "
+                "Pass series with the same channels, in the same order, as at "
+                "fit time."
+            )
     X = validate_data(
         estimator,
         X,
@@ -371,6 +380,15 @@ def validate_panel(
     )
 
 
+def _ndim(X: Any) -> int:
+    if isinstance(X, pd.DataFrame):
+        return 2
+    shape = getattr(X, "shape", None)
+    if shape is not None:
+        return len(shape)
+    return np.asarray(X).ndim
+
+
 def check_panel_y(y: Any, n_instances: int, *, min_classes: int = 2) -> np.ndarray:
     """Validate classification targets for a panel of ``n_instances`` series.
 
@@ -395,7 +413,8 @@ def check_panel_y(y: Any, n_instances: int, *, min_classes: int = 2) -> np.ndarr
     """
     if y is None:
         raise ValueError(
-            "y is None; this estimator requires labels y of shape (n_instances,)."
+            "This classifier requires y to be passed, but the target y is None; "
+            "pass labels of shape (n_instances,)."
         )
     y = column_or_1d(y, warn=True)
     check_consistent_length(np.empty(n_instances), y)
