@@ -3,8 +3,11 @@ public skseq estimator, with the fast settings each class publishes in
 ``_get_test_params`` and the checks it declares it cannot pass (with reasons)
 in ``_more_expected_failed_checks``."""
 
+import functools
+
 import pytest
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from imblearn.utils import estimator_checks as imblearn_checks
+from sklearn.utils import estimator_checks as sklearn_checks
 
 from skseq.utils.discovery import all_estimators
 
@@ -20,12 +23,38 @@ def _expected_failed_checks(estimator):
     return {}
 
 
-def _is_sampler(cls):
-    return hasattr(cls, "fit_resample")
+def _check_name(check):
+    while isinstance(check, functools.partial):
+        check = check.func
+    return check.__name__
+
+
+def _parametrize(estimators, generator):
+    """Like ``parametrize_with_checks``, but with ids that are stable across
+    processes (class name + check name), so pytest-xdist workers collect the
+    same tests even when a parameter's repr holds a memory address."""
+    params = []
+    for est in estimators:
+        for item in generator(
+            est,
+            legacy=True,
+            expected_failed_checks=_expected_failed_checks(est),
+            mark="xfail",
+        ):
+            values, marks = (
+                (item.values, item.marks) if hasattr(item, "values") else (item, ())
+            )
+            test_id = f"{type(values[0]).__name__}-{_check_name(values[1])}"
+            params.append(pytest.param(*values, marks=marks, id=test_id))
+    return pytest.mark.parametrize("estimator, check", params)
+
+
+def _is_sampler(est):
+    return hasattr(est, "fit_resample")
 
 
 ESTIMATORS = [_instance(cls) for _, cls in all_estimators()]
-SAMPLERS = [est for est in ESTIMATORS if _is_sampler(type(est))]
+SAMPLERS = [est for est in ESTIMATORS if _is_sampler(est)]
 
 
 def test_discovery_finds_the_foundation():
@@ -33,27 +62,14 @@ def test_discovery_finds_the_foundation():
     assert {"LSTMClassifier", "GRUClassifier"} <= names
 
 
-@parametrize_with_checks(
-    [est for est in ESTIMATORS if not _is_sampler(type(est))],
-    expected_failed_checks=_expected_failed_checks,
+@_parametrize(
+    [est for est in ESTIMATORS if not _is_sampler(est)],
+    sklearn_checks.estimator_checks_generator,
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 
 
-if SAMPLERS:
-    from imblearn.utils.estimator_checks import (
-        parametrize_with_checks as imblearn_parametrize_with_checks,
-    )
-
-    @imblearn_parametrize_with_checks(SAMPLERS)
-    def test_imblearn_compatible_sampler(estimator, check):
-        check(estimator)
-
-    @parametrize_with_checks(SAMPLERS, expected_failed_checks=_expected_failed_checks)
-    def test_sklearn_compatible_sampler(estimator, check):
-        check(estimator)
-else:  # pragma: no cover - samplers land with the imbalance toolkit
-
-    def test_imblearn_compatible_sampler():
-        pytest.skip("no sampler yet")
+@_parametrize(SAMPLERS, imblearn_checks.estimator_checks_generator)
+def test_imblearn_compatible_sampler(estimator, check):
+    check(estimator)
