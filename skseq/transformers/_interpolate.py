@@ -109,7 +109,7 @@ class Interpolator(TransformerMixin, BaseEstimator):
     >>> from skseq.transformers import Interpolator
     >>> X = np.array([[[0.0, np.nan, 2.0, np.nan, np.nan, 5.0, np.nan]]])
     >>> Interpolator().fit_transform(X)
-    array([[[0., 1., 2., 3., 4., 5., nan]]], dtype=float32)
+    array([[[ 0.,  1.,  2.,  3.,  4.,  5., nan]]], dtype=float32)
     >>> Interpolator(method="ffill", max_gap=1).fit_transform(X)
     array([[[ 0.,  0.,  2., nan, nan,  5., nan]]], dtype=float32)
     """
@@ -202,8 +202,11 @@ class Interpolator(TransformerMixin, BaseEstimator):
         if np.may_share_memory(X, X_in):
             X = X.copy()  # never write into the caller's array
         if self.padding_value is not None:
-            X[np.broadcast_to(_trailing_padding_mask(X, self.padding_value)[:, None],
-                              X.shape)] = np.nan
+            X[
+                np.broadcast_to(
+                    _trailing_padding_mask(X, self.padding_value)[:, None], X.shape
+                )
+            ] = np.nan
         if not np.isnan(self.missing_values):
             X[X == self.missing_values] = np.nan
         lengths = series_lengths(X)

@@ -45,7 +45,9 @@ def _resolve_length(length, lengths: np.ndarray, name: str, allowed: str) -> int
 
 def _check_side(name: str, side: str) -> None:
     if side not in _SIDES:
-        raise ValueError(f"{name}(side={side!r}) is not supported; use 'post' or 'pre'.")
+        raise ValueError(
+            f"{name}(side={side!r}) is not supported; use 'post' or 'pre'."
+        )
 
 
 class _LengthTransformer(TransformerMixin, BaseEstimator):
@@ -73,9 +75,7 @@ class _LengthTransformer(TransformerMixin, BaseEstimator):
         _, lengths = validate_panel(
             self, X, reset=True, allow_missing=True, return_lengths=True
         )
-        self.length_ = _resolve_length(
-            self.length, lengths, name, self._default_length
-        )
+        self.length_ = _resolve_length(self.length, lengths, name, self._default_length)
         return self
 
     def _check_fill(self) -> None:

@@ -1,0 +1,164 @@
+"""Scale series: z-normalisation or min-max, per instance or per channel."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils.validation import validate_panel
+
+__all__ = ["Normalizer"]
+
+_METHODS = ("zscore", "minmax")
+_SCOPES = ("instance", "channel")
+
+
+def _nan_stats(X: np.ndarray, axis: tuple[int, ...], method: str):
+    """Location and scale over ``axis``, ignoring NaN, without NaN warnings.
+
+    A slice with no observed value gets location 0 and scale 1; a constant
+    slice gets scale 1 (it is only shifted), as in sklearn's StandardScaler.
+    """
+    observed = ~np.isnan(X)
+    count = observed.sum(axis=axis, keepdims=True)
+    empty = count == 0
+    if method == "zscore":
+        filled = np.where(observed, X, 0.0)
+        loc = filled.sum(axis=axis, keepdims=True) / np.maximum(count, 1)
+        centred = np.where(observed, X - loc, 0.0)
+        scale = np.sqrt(
+            (centred**2).sum(axis=axis, keepdims=True) / np.maximum(count, 1)
+        )
+    else:
+        loc = np.where(observed, X, np.inf).min(axis=axis, keepdims=True)
+        high = np.where(observed, X, -np.inf).max(axis=axis, keepdims=True)
+        loc = np.where(empty, 0.0, loc)
+        scale = np.where(empty, 1.0, high - loc)
+    # a (near-)constant slice is only shifted: dividing by ~0 would blow up noise
+    tiny = scale <= 10 * np.finfo(np.float32).eps * np.maximum(np.abs(loc), 1.0)
+    scale = np.where(tiny | empty, 1.0, scale)
+    return loc, scale
+
+
+class Normalizer(TransformerMixin, BaseEstimator):
+    """Z-normalise or min-max scale every series, channel by channel.
+
+    Parameters
+    ----------
+    method : {"zscore", "minmax"}, default="zscore"
+        ``"zscore"``: subtract the mean and divide by the standard deviation
+        (ddof=0). ``"minmax"``: map the minimum to 0 and the maximum to 1.
+    scope : {"instance", "channel"}, default="instance"
+        Where the statistics come from. ``"instance"``: from each series and
+        channel itself, at ``transform`` time (the usual z-normalisation of
+        time-series classification; ``fit`` learns nothing). ``"channel"``:
+        one location and scale per channel, learnt in ``fit`` over every
+        series and time step, and applied to new data unchanged (keeps
+        amplitude differences between series).
+
+    Attributes
+    ----------
+    loc_ : ndarray of shape (n_channels,)
+        Per-channel mean (``"zscore"``) or minimum (``"minmax"``); only with
+        ``scope="channel"``.
+    scale_ : ndarray of shape (n_channels,)
+        Per-channel standard deviation or range; only with
+        ``scope="channel"``.
+    n_features_in_ : int
+        Number of time steps for 2-D input, number of channels otherwise.
+    n_channels_in_ : int
+        Number of channels seen in ``fit``.
+
+    See Also
+    --------
+    Interpolator : Fill missing values before normalising.
+
+    Notes
+    -----
+    NaN (missing values and trailing padding) is ignored by the statistics and
+    stays NaN. A constant series or channel (scale 0) is only shifted, so it
+    becomes all zeros rather than NaN, as with
+    :class:`sklearn.preprocessing.StandardScaler`. Statistics are computed in
+    float64; the output is float32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.transformers import Normalizer
+    >>> X = np.array([[[1.0, 2.0, 3.0]], [[10.0, 10.0, np.nan]]])
+    >>> Normalizer(method="minmax").fit_transform(X)
+    array([[[0. , 0.5, 1. ]],
+    <BLANKLINE>
+           [[0. , 0. , nan]]], dtype=float32)
+    >>> Normalizer(scope="channel").fit(X).loc_
+    array([5.2])
+    """
+
+    def __init__(self, method: str = "zscore", *, scope: str = "instance") -> None:
+        self.method = method
+        self.scope = scope
+
+    def fit(self, X, y=None) -> Normalizer:
+        """Check the parameters; learn per-channel statistics if asked.
+
+        Parameters
+        ----------
+        X : array-like, list of array-like or pandas.DataFrame
+            A panel in any form :func:`skseq.utils.check_panel` accepts.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : Normalizer
+        """
+        if self.method not in _METHODS:
+            raise ValueError(
+                f"Normalizer(method={self.method!r}) is not supported; choose one "
+                f"of {_METHODS}."
+            )
+        if self.scope not in _SCOPES:
+            raise ValueError(
+                f"Normalizer(scope={self.scope!r}) is not supported; choose one of "
+                f"{_SCOPES}."
+            )
+        X = validate_panel(
+            self, X, reset=True, allow_missing=True, allow_empty_series=True
+        )
+        if self.scope == "channel":
+            loc, scale = _nan_stats(X.astype(np.float64), (0, 2), self.method)
+            self.loc_, self.scale_ = loc.ravel(), scale.ravel()
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        """Scale every series.
+
+        Parameters
+        ----------
+        X : array-like, list of array-like or pandas.DataFrame
+            A panel in any form :func:`skseq.utils.check_panel` accepts.
+
+        Returns
+        -------
+        Xt : ndarray of shape (n_instances, n_channels, n_timepoints), float32
+        """
+        check_is_fitted(self)
+        X = validate_panel(
+            self, X, reset=False, allow_missing=True, allow_empty_series=True
+        ).astype(np.float64)
+        if self.scope == "channel":
+            loc, scale = self.loc_[None, :, None], self.scale_[None, :, None]
+        else:
+            loc, scale = _nan_stats(X, (2,), self.method)
+        return np.ascontiguousarray((X - loc) / scale, dtype=np.float32)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
+
+    @classmethod
+    def _get_test_params(cls) -> dict:
+        return {"method": "zscore", "scope": "channel"}
