@@ -115,6 +115,14 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         Clip the gradient norm to this value before every optimizer step
         (recurrent networks on long series are unstable without it); ``None``
         disables clipping.
+    resampler : imblearn sampler or None, default=None
+        Resample the *training part* of every fit after the internal
+        validation split is taken (any imbalanced-learn sampler, wrapped in
+        :class:`skseq.sampling.PanelSampler` when it does not take panels, or
+        a skseq time-series oversampler). This is the leak-free way to combine
+        oversampling with ``early_stopping``: a sampler placed before the
+        classifier in a pipeline runs before the split, so synthetic copies of
+        training series land in the validation set and flatter early stopping.
     train_split : callable or None, default=None
         skorch's internal split. ``None`` (no split) unless you ask for one;
         ``early_stopping=True`` provides its own.
@@ -151,6 +159,7 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         random_state: int | np.random.RandomState | None = None,
         n_threads: int | None = None,
         max_grad_norm: float | None = 1.0,
+        resampler: Any = None,
         train_split: Any = None,
         verbose: int = 0,
         **kwargs: Any,
@@ -177,6 +186,7 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         self.random_state = random_state
         self.n_threads = n_threads
         self.max_grad_norm = max_grad_norm
+        self.resampler = resampler
         for name in ("history_", "initialized_", "virtual_params_"):
             vars(self).pop(name, None)
 
@@ -331,8 +341,34 @@ class BaseSequenceClassifier(NeuralNetClassifier):
                 random_state=self._seed_ % (2**32),
             )
         if split is None:
-            return dataset, None
-        return split(dataset, dataset.y, **fit_params)
+            train, valid = dataset, None
+        else:
+            train, valid = split(dataset, dataset.y, **fit_params)
+        if self.resampler is not None:
+            train = self._resample(train)
+        return train, valid
+
+    def _resample(self, dataset) -> PanelDataset:
+        """Resample a training (sub)set with ``resampler``, after any split."""
+        from sklearn.base import clone
+
+        from ..sampling import PanelSampler
+
+        base, idx = _base_and_indices(dataset)
+        idx = idx.numpy()
+        sampler = clone(self.resampler)
+        if not type(sampler).__module__.startswith("skseq."):
+            sampler = PanelSampler(sampler)
+        inner = getattr(sampler, "sampler", sampler)
+        if "random_state" in inner.get_params() and inner.random_state is None:
+            inner.set_params(random_state=self._seed_ % (2**32))
+        X_res, y_res = sampler.fit_resample(base.X[idx], base.y[idx])
+        X_res, lengths = validate_panel(self, X_res, reset=False, return_lengths=True)
+        self.n_resampled_ = len(y_res)
+        return PanelDataset(
+            X_res, lengths, y=np.asarray(y_res),
+            y_encoded=self._label_encoder.transform(y_res),
+        )
 
     def get_iterator(self, dataset, training: bool = False):
         prefix = "iterator_train" if training else "iterator_valid"
