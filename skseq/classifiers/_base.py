@@ -85,10 +85,14 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         Draw every training epoch with class-balanced probabilities (each class
         equally likely per draw, with replacement): the ``WeightedRandomSampler``
         recipe, reproducible under ``random_state``.
-    bucket_by_length : bool, default=False
-        Batch series of similar length together so padding costs less on
-        unequal-length data. Results for a given batch composition do not
-        depend on padding, so this changes speed, not what the model computes.
+    bucket_by_length : bool or "auto", default="auto"
+        Batch series of similar length together (training batches are still
+        shuffled every epoch; prediction runs sorted by length and returns the
+        caller's order) so padding costs less on unequal-length data. Padding
+        never changes what the network computes for a series, so this changes
+        speed and the composition of training batches, not predictions for
+        given weights. ``"auto"`` turns it on when padding would be more than
+        30% of the time steps of the training panel.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training data (stratified) and
         stop when ``monitor`` has not improved for ``patience`` epochs,
@@ -150,7 +154,7 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         batch_size: int = 32,
         class_weight: None | str | dict = None,
         balanced_batches: bool = False,
-        bucket_by_length: bool = False,
+        bucket_by_length: bool | str = "auto",
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         patience: int = 10,
@@ -373,7 +377,8 @@ class BaseSequenceClassifier(NeuralNetClassifier):
     def get_iterator(self, dataset, training: bool = False):
         prefix = "iterator_train" if training else "iterator_valid"
         kwargs = self.get_params_for(prefix)
-        batch_size = kwargs.pop("batch_size", self.batch_size)
+        default = self.batch_size if training else self._inference_batch_size()
+        batch_size = kwargs.pop("batch_size", default)
         base, idx = _base_and_indices(dataset)
         weights = None
         if training and self.balanced_batches:
@@ -388,11 +393,30 @@ class BaseSequenceClassifier(NeuralNetClassifier):
             batch_size=batch_size,
             shuffle=training and kwargs.pop("shuffle", True),
             sample_weights=weights,
-            bucket_by_length=training and self.bucket_by_length,
+            bucket_by_length=training and self._bucketing(),
             seed=(self._seed_ + 7919 * self._n_iterators_) % (2**63)
             if training
             else 0,
         )
+
+    def _bucketing(self) -> bool:
+        if self.bucket_by_length == "auto":
+            return bool(getattr(self, "padding_fraction_", 0.0) > 0.3)
+        if not isinstance(self.bucket_by_length, bool | np.bool_):
+            raise ValueError(
+                "bucket_by_length must be True, False or 'auto'; got "
+                f"{self.bucket_by_length!r}."
+            )
+        return bool(self.bucket_by_length)
+
+    def _inference_batch_size(self) -> int:
+        """Batch size for prediction and validation: ``iterator_valid__batch_size``
+        if given, else 4x the training batch (at least 128) — no gradients are
+        kept, so larger batches cost little memory and save per-batch overhead."""
+        given = self.get_params_for("iterator_valid").get("batch_size")
+        if given is not None:
+            return given
+        return -1 if self.batch_size == -1 else max(4 * self.batch_size, 128)
 
     def train_step_single(self, batch, **fit_params):
         step = super().train_step_single(batch, **fit_params)
@@ -429,6 +453,8 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         y_enc = self._label_encoder.transform(y)
         if reset:
             self.class_counts_ = np.bincount(y_enc, minlength=self.n_classes_)
+            # share of padded steps in the training panel (drives bucketing)
+            self.padding_fraction_ = float(1.0 - lengths.mean() / Xp.shape[2])
             self.class_weight_ = self._compute_class_weight(y_enc)
         return PanelDataset(Xp, lengths, y=np.asarray(y), y_encoded=y_enc)
 
@@ -509,12 +535,30 @@ class BaseSequenceClassifier(NeuralNetClassifier):
     def forward_iter(self, X, training: bool = False, device: str = "cpu"):
         check_is_fitted(self, "module_")
         dataset = self.get_dataset(X)
-        iterator = self.get_iterator(dataset, training=training)
         context = torch.inference_mode() if not training else contextlib.nullcontext()
+        if training or not self._bucketing():
+            iterator = self.get_iterator(dataset, training=training)
+            with context:
+                for batch in iterator:
+                    yp = self.evaluation_step(batch, training=training)
+                    yield yp.to(device)
+            return
+        # sorted by length so every batch pays only for its own longest series,
+        # then put back into the caller's order
+        base, idx = _base_and_indices(dataset)
+        perm = torch.sort(base.lengths[idx], stable=True).indices
+        iterator = PanelBatchIterator(
+            Subset(base, idx[perm].tolist()),
+            batch_size=self._inference_batch_size(),
+            seed=0,
+        )
         with context:
-            for batch in iterator:
-                yp = self.evaluation_step(batch, training=training)
-                yield yp.to(device)
+            out = torch.cat(
+                [self.evaluation_step(batch, training=False) for batch in iterator]
+            )
+        result = torch.empty_like(out)
+        result[perm] = out  # out[k] belongs to the caller's row perm[k]
+        yield result.to(device)
 
     def _get_predict_nonlinearity(self):
         if self.predict_nonlinearity == "auto":
