@@ -1,0 +1,303 @@
+"""Scores for imbalanced data during training: monitor and early-stop on them.
+
+skorch records the validation loss and accuracy every epoch; on imbalanced
+data both reward predicting the majority class. The factories here return
+ready skorch callbacks that score every epoch with macro-F1, balanced
+accuracy or average precision (higher is better) and stop training when the
+score stops improving::
+
+    from skorch.dataset import ValidSplit
+    from skseq.callbacks import early_stopping, epoch_scoring
+
+    clf = LSTMClassifier(
+        train_split=ValidSplit(0.2, stratified=True, random_state=0),
+        callbacks=[epoch_scoring("f1_macro"), early_stopping("f1_macro")],
+    )
+
+The scores are computed on skorch's validation split (``on_train=True``: on
+the training data), from the same forward pass that gives ``valid_loss``,
+with labels of any type (strings included): predictions and targets are
+compared as indices into the net's ``classes_``.
+
+Keep the validation split out of any over-sampling: put the sampler in an
+imblearn pipeline and split *before* it, or let the classifier take its split
+from the data the pipeline hands it only when no synthetic series are in
+there (see :class:`skseq.classifiers.BaseSequenceClassifier`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Hashable
+from typing import Any, Literal
+
+import numpy as np
+import torch
+from sklearn.metrics import average_precision_score, balanced_accuracy_score, f1_score
+from skorch.callbacks import EarlyStopping, EpochScoring
+from skorch.dataset import unpack_data
+from skorch.utils import to_numpy
+
+__all__ = ["METRICS", "PanelScorer", "early_stopping", "epoch_scoring"]
+
+METRICS = ("f1_macro", "balanced_accuracy", "average_precision")
+
+Metric = Literal["f1_macro", "balanced_accuracy", "average_precision"]
+
+
+def _check_metric(metric: str) -> str:
+    if metric not in METRICS:
+        raise ValueError(
+            f"metric must be one of {list(METRICS)}; got {metric!r}. For another "
+            "score pass your own function to skorch.callbacks.EpochScoring."
+        )
+    return metric
+
+
+def _label_indices(net: Any, y: Any) -> np.ndarray:
+    """Positions of the labels ``y`` in ``net.classes_``."""
+    classes = np.asarray(net.classes_)
+    y = np.asarray(to_numpy(y) if isinstance(y, torch.Tensor) else y).ravel()
+    lookup = {label: i for i, label in enumerate(classes.tolist())}
+    try:
+        return np.array([lookup[label] for label in y.tolist()], dtype=np.int64)
+    except KeyError as exc:
+        raise ValueError(
+            f"y contains the label {exc.args[0]!r}, which is not among the net's "
+            f"classes_ {classes.tolist()}."
+        ) from None
+
+
+def _outputs_and_targets(net: Any, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities and target class indices, paired row by row.
+
+    skorch calls a scorer in three ways. With caching (the default) ``X`` is
+    the validation dataset, ``y`` the labels of the batches the loss saw and
+    ``net.forward`` replays that pass's outputs. Without caching ``X`` is the
+    dataset and ``y`` None (skseq's panels), or the dataset's data and labels
+    (skorch's own datasets). Called by hand, ``X`` is data and ``y`` labels.
+    Labels are mapped to output columns through ``net.classes_``.
+    """
+    nonlinearity = net._get_predict_nonlinearity()
+    if y is not None:
+        targets = _label_indices(net, y)
+        outputs = net.forward(X, training=False)
+    elif isinstance(X, torch.utils.data.Dataset):
+        # run the validation iterator ourselves so outputs and targets come
+        # from the same batches, whatever order it uses; batch targets are
+        # what the loss sees, i.e. output columns
+        outputs, batches = [], []
+        for batch in net.get_iterator(X, training=False):
+            _, yi = unpack_data(batch)
+            outputs.append(net.evaluation_step(batch, training=False))
+            batches.append(to_numpy(yi))
+        outputs = torch.cat(outputs)
+        targets = np.concatenate(batches).astype(np.int64).ravel()
+    else:
+        raise ValueError(
+            "PanelScorer needs the true labels y to score the predictions."
+        )
+    proba = to_numpy(nonlinearity(outputs))
+    return np.asarray(proba, dtype=np.float64), targets
+
+
+class PanelScorer:
+    """A skorch scoring function for imbalanced data: ``scorer(net, X, y)``.
+
+    Use it as ``EpochScoring(PanelScorer("f1_macro"), lower_is_better=False)``
+    or through :func:`epoch_scoring`. It works with the cached forward pass of
+    skorch's scoring callbacks and with labels of any type.
+
+    Parameters
+    ----------
+    metric : {"f1_macro", "balanced_accuracy", "average_precision"}, \
+default="f1_macro"
+        ``"f1_macro"``: unweighted mean of the per-class F1 scores (classes in
+        the targets or the predictions). ``"balanced_accuracy"``: mean recall
+        over the classes of the targets. ``"average_precision"``: area under
+        the precision-recall curve of ``pos_label``'s probability, or, with
+        ``pos_label=None``, the mean of the one-vs-rest average precisions of
+        the classes present in the targets.
+    pos_label : label, optional
+        The class of interest for ``"average_precision"`` (usually the
+        minority class). Ignored by the other metrics.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import torch
+    >>> from skorch import NeuralNetClassifier
+    >>> from skseq.callbacks import PanelScorer
+    >>> X = np.random.RandomState(0).randn(40, 3).astype(np.float32)
+    >>> y = (X[:, 0] > 1).astype(np.int64)
+    >>> net = NeuralNetClassifier(torch.nn.Linear, module__in_features=3,
+    ...                           module__out_features=2,
+    ...                           criterion=torch.nn.CrossEntropyLoss,
+    ...                           max_epochs=1, train_split=None, verbose=0)
+    >>> net = net.fit(X, y)
+    >>> 0.0 <= PanelScorer("balanced_accuracy")(net, X, y) <= 1.0
+    True
+    """
+
+    def __init__(self, metric: Metric = "f1_macro", pos_label: Hashable = None):
+        self.metric = metric
+        self.pos_label = pos_label
+
+    def __call__(self, net: Any, X: Any, y: Any = None) -> float:
+        """Score ``net`` on ``X`` against ``y`` (see the class docstring)."""
+        metric = _check_metric(self.metric)
+        proba, targets = _outputs_and_targets(net, X, y)
+        with warnings.catch_warnings():
+            # classes missing from a small validation split are expected
+            warnings.filterwarnings("ignore", "y_pred contains classes not in y_true")
+            if metric == "f1_macro":
+                return float(
+                    f1_score(
+                        targets, proba.argmax(1), average="macro", zero_division=0.0
+                    )
+                )
+            if metric == "balanced_accuracy":
+                return float(balanced_accuracy_score(targets, proba.argmax(1)))
+        if self.pos_label is not None:
+            k = int(_label_indices(net, [self.pos_label])[0])
+            return float(average_precision_score(targets == k, proba[:, k]))
+        present = np.unique(targets)
+        return float(
+            np.mean(
+                [average_precision_score(targets == k, proba[:, k]) for k in present]
+            )
+        )
+
+    def __repr__(self) -> str:
+        pos = "" if self.pos_label is None else f", pos_label={self.pos_label!r}"
+        return f"PanelScorer({self.metric!r}{pos})"
+
+
+def epoch_scoring(
+    metric: Metric = "f1_macro",
+    *,
+    pos_label: Hashable = None,
+    on_train: bool = False,
+    name: str | None = None,
+    use_caching: bool = True,
+) -> EpochScoring:
+    """A skorch callback that records an imbalance-aware score every epoch.
+
+    Parameters
+    ----------
+    metric : {"f1_macro", "balanced_accuracy", "average_precision"}, \
+default="f1_macro"
+        The score (see :class:`PanelScorer`); higher is better.
+    pos_label : label, optional
+        Class of interest for ``"average_precision"``.
+    on_train : bool, default=False
+        Score the training data instead of the validation split.
+    name : str, optional
+        History key; default ``"valid_<metric>"`` (``"train_<metric>"`` with
+        ``on_train=True``).
+    use_caching : bool, default=True
+        Reuse the outputs of the pass that computed the loss instead of a
+        second forward pass.
+
+    Returns
+    -------
+    callback : skorch.callbacks.EpochScoring
+        With ``lower_is_better=False``; put it in the net's ``callbacks``.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``metric``.
+
+    See Also
+    --------
+    early_stopping : stop training when the score stops improving.
+
+    Examples
+    --------
+    >>> from skseq.callbacks import epoch_scoring
+    >>> cb = epoch_scoring("balanced_accuracy")
+    >>> cb.name, cb.lower_is_better
+    ('valid_balanced_accuracy', False)
+    """
+    metric = _check_metric(metric)
+    if name is None:
+        name = f"{'train' if on_train else 'valid'}_{metric}"
+    return EpochScoring(
+        PanelScorer(metric, pos_label=pos_label),
+        lower_is_better=False,
+        on_train=on_train,
+        name=name,
+        use_caching=use_caching,
+    )
+
+
+class _ScoreEarlyStopping(EarlyStopping):
+    """skorch's EarlyStopping with a clear error when its score is not recorded."""
+
+    def on_epoch_end(self, net: Any, **kwargs: Any) -> None:
+        if self.monitor not in net.history[-1]:
+            raise ValueError(
+                f"early stopping monitors {self.monitor!r}, which no callback "
+                "recorded in this epoch. Put epoch_scoring(...) with the same "
+                "metric before it in callbacks, and give the net a validation "
+                "split (e.g. train_split=skorch.dataset.ValidSplit(0.2, "
+                "stratified=True))."
+            )
+        super().on_epoch_end(net, **kwargs)
+
+
+def early_stopping(
+    metric: Metric = "f1_macro",
+    *,
+    patience: int = 5,
+    threshold: float = 1e-4,
+    threshold_mode: Literal["rel", "abs"] = "rel",
+    load_best: bool = True,
+    monitor: str | None = None,
+) -> EarlyStopping:
+    """A skorch callback that stops training when a score stops improving.
+
+    Parameters
+    ----------
+    metric : {"f1_macro", "balanced_accuracy", "average_precision"}, \
+default="f1_macro"
+        The score to watch; it must be recorded by an :func:`epoch_scoring`
+        callback listed before this one.
+    patience : int, default=5
+        Epochs without improvement before stopping.
+    threshold : float, default=1e-4
+        Smallest improvement that counts (relative or absolute).
+    threshold_mode : {"rel", "abs"}, default="rel"
+        How ``threshold`` is applied.
+    load_best : bool, default=True
+        Restore the weights of the best epoch when training stops.
+    monitor : str, optional
+        History key to watch; default ``"valid_<metric>"``.
+
+    Returns
+    -------
+    callback : skorch.callbacks.EarlyStopping
+        With ``lower_is_better=False``. It raises a ``ValueError`` naming the
+        fix if the monitored score is missing from the history.
+
+    See Also
+    --------
+    epoch_scoring : record the score this callback watches.
+
+    Examples
+    --------
+    >>> from skseq.callbacks import early_stopping, epoch_scoring
+    >>> callbacks = [epoch_scoring("f1_macro"), early_stopping("f1_macro")]
+    >>> callbacks[1].monitor, callbacks[1].lower_is_better
+    ('valid_f1_macro', False)
+    """
+    metric = _check_metric(metric)
+    return _ScoreEarlyStopping(
+        monitor=monitor or f"valid_{metric}",
+        patience=patience,
+        threshold=threshold,
+        threshold_mode=threshold_mode,
+        lower_is_better=False,
+        load_best=load_best,
+    )
