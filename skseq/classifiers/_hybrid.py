@@ -1,0 +1,178 @@
+"""Hybrid convolutional-recurrent classifiers: LSTM-FCN and CNN-LSTM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..nn import CNNLSTMNetwork, LSTMFCNNetwork
+from ._base import BaseSequenceClassifier
+from ._cnn import _PreciseBatchNormMixin
+
+__all__ = ["CNNLSTMClassifier", "LSTMFCNClassifier"]
+
+# tiny, seeded, and still able to fit make_blobs seen as length-2 series
+_FAST_TEST_PARAMS = {
+    "max_epochs": 30,
+    "lr": 0.02,
+    "batch_size": 16,
+    "random_state": 0,
+}
+
+
+class LSTMFCNClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
+    """LSTM-FCN classifier of Karim et al. (2017).
+
+    A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
+    :class:`skseq.nn.LSTMFCNNetwork`: an FCN branch (three blocks of
+    convolution, batch norm and ReLU with 128, 256 and 128 filters of widths
+    8, 5 and 3, then global average pooling) beside an LSTM branch (8 units,
+    final hidden state, dropout 0.8), concatenated before a linear layer.
+    The LSTM reads the series over time as a packed sequence, rather than the
+    paper's "dimension shuffle" (all time steps as one step), which would fix
+    the series length; so unequal lengths work and padding never changes a
+    prediction.
+
+    Parameters
+    ----------
+    module : torch.nn.Module class, default=skseq.nn.LSTMFCNNetwork
+        The network. Its hyper-parameters are set with ``module__*``:
+        ``n_filters`` ((128, 256, 128)), ``kernel_sizes`` ((8, 5, 3)),
+        ``lstm_hidden_size`` (8), ``lstm_bidirectional`` (False),
+        ``lstm_pooling`` ("last", "mean", "max" or "meanmax"),
+        ``lstm_dropout`` (0.8), ``head_dropout`` (0.0).
+    **kwargs
+        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
+        (``max_epochs=100``, ``lr=1e-3``, ``batch_size=32``, ``class_weight``,
+        ``balanced_batches``, ``bucket_by_length``, ``early_stopping``,
+        ``random_state``, ``n_threads`` …) and of skorch (``optimizer__*``,
+        ``criterion__*``, ``callbacks``, ``device`` …).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Labels as given in ``fit``.
+    n_channels_in_ : int
+        Channels seen in ``fit``.
+    n_features_in_ : int
+        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
+    class_counts_ : ndarray of shape (n_classes,)
+        Training instances per class.
+    class_weight_ : ndarray of shape (n_classes,) or None
+        The loss weights computed from ``class_weight``.
+    module_ : torch.nn.Module
+        The trained network.
+    history_ : skorch.History
+        Per-epoch losses and scores.
+
+    See Also
+    --------
+    FCNClassifier : The FCN branch alone.
+    CNNLSTMClassifier : Convolutions feeding an LSTM (in series, not beside).
+
+    References
+    ----------
+    .. [1] F. Karim, S. Majumdar, H. Darabi and S. Chen, "LSTM fully
+       convolutional networks for time series classification", IEEE Access 6,
+       2017.
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_gunpoint
+    >>> from skseq.classifiers import LSTMFCNClassifier
+    >>> X, y = load_gunpoint(split="train", return_X_y=True, return_type="numpy3D")
+    >>> clf = LSTMFCNClassifier(module__n_filters=(8, 16, 8), max_epochs=2,
+    ...                         random_state=0)
+    >>> clf.fit(X, y).predict(X[:3]).shape
+    (3,)
+    """
+
+    def __init__(self, module: Any = LSTMFCNNetwork, **kwargs: Any) -> None:
+        super().__init__(module, **kwargs)
+
+    @classmethod
+    def _get_test_params(cls) -> dict[str, Any]:
+        return {
+            **_FAST_TEST_PARAMS,
+            "module__n_filters": (8, 8, 8),
+            "module__lstm_hidden_size": 4,
+            "module__lstm_dropout": 0.0,
+        }
+
+
+class CNNLSTMClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
+    """Convolutional blocks followed by an LSTM (CNN-LSTM) classifier.
+
+    A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
+    :class:`skseq.nn.CNNLSTMNetwork`: two blocks of convolution (64 filters of
+    width 5), batch norm, ReLU and max pooling shorten the series fourfold,
+    a bidirectional LSTM with 64 units per direction reads the result as a
+    packed sequence, and its outputs are pooled over the observed steps (masked
+    mean and max) before a linear layer. The usual choice when local shapes
+    matter and so does their order, on series too long for an LSTM alone.
+
+    Parameters
+    ----------
+    module : torch.nn.Module class, default=skseq.nn.CNNLSTMNetwork
+        The network. Its hyper-parameters are set with ``module__*``:
+        ``n_filters`` ((64, 64)), ``kernel_size`` (5), ``pool_size`` (2),
+        ``batch_norm`` (True), ``cell`` ("lstm" or "gru"), ``hidden_size``
+        (64), ``num_layers`` (1), ``bidirectional`` (True), ``rnn_dropout``
+        (0.0), ``pooling`` ("meanmax", "mean", "max" or "last"),
+        ``head_hidden_sizes`` (()), ``head_dropout`` (0.0).
+    **kwargs
+        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
+        (``max_epochs=100``, ``lr=1e-3``, ``batch_size=32``, ``class_weight``,
+        ``balanced_batches``, ``bucket_by_length``, ``early_stopping``,
+        ``random_state``, ``n_threads`` …) and of skorch (``optimizer__*``,
+        ``criterion__*``, ``callbacks``, ``device`` …).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Labels as given in ``fit``.
+    n_channels_in_ : int
+        Channels seen in ``fit``.
+    n_features_in_ : int
+        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
+    class_counts_ : ndarray of shape (n_classes,)
+        Training instances per class.
+    class_weight_ : ndarray of shape (n_classes,) or None
+        The loss weights computed from ``class_weight``.
+    module_ : torch.nn.Module
+        The trained network.
+    history_ : skorch.History
+        Per-epoch losses and scores.
+
+    See Also
+    --------
+    LSTMFCNClassifier : An LSTM beside (not after) an FCN.
+    LSTMClassifier : The LSTM alone.
+
+    References
+    ----------
+    .. [1] T. N. Sainath, O. Vinyals, A. Senior and H. Sak, "Convolutional,
+       long short-term memory, fully connected deep neural networks", ICASSP
+       2015.
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_basic_motions
+    >>> from skseq.classifiers import CNNLSTMClassifier
+    >>> X, y = load_basic_motions(split="train", return_X_y=True,
+    ...                           return_type="numpy3D")
+    >>> clf = CNNLSTMClassifier(module__n_filters=(8,), module__hidden_size=8,
+    ...                         max_epochs=2, random_state=0)
+    >>> clf.fit(X, y).predict_proba(X[:2]).shape
+    (2, 4)
+    """
+
+    def __init__(self, module: Any = CNNLSTMNetwork, **kwargs: Any) -> None:
+        super().__init__(module, **kwargs)
+
+    @classmethod
+    def _get_test_params(cls) -> dict[str, Any]:
+        return {
+            **_FAST_TEST_PARAMS,
+            "module__n_filters": (8,),
+            "module__hidden_size": 8,
+        }
