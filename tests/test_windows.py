@@ -504,3 +504,41 @@ def test_fit_and_predict_errors():
         clf.set_params(aggregate="max").predict(X)
     with pytest.raises(ValueError, match="method='decision_function'"):
         clf.set_params(aggregate="vote").predict_windows(X, method="decision_function")
+
+
+def test_lstm_pipeline_with_oversampling_per_step_on_mitdb(mitdb):
+    """The issue's target: a grid search over window length of an imblearn
+    pipeline (Interpolator, PanelSampler, LSTMClassifier) on recordings."""
+    from imblearn.over_sampling import RandomOverSampler
+    from imblearn.pipeline import make_pipeline as make_imb_pipeline
+
+    from skseq.classifiers import LSTMClassifier
+    from skseq.sampling import PanelSampler
+    from skseq.transformers import Interpolator
+
+    X, y = mitdb
+    pipe = make_imb_pipeline(
+        Interpolator(),
+        PanelSampler(RandomOverSampler(random_state=0)),
+        LSTMClassifier(
+            module__hidden_size=4, max_epochs=2, batch_size=32, random_state=0
+        ),
+    )
+    search = GridSearchCV(
+        WindowedClassifier(pipe, length=32, step=16),
+        {"length": [32, 64]},
+        cv=GroupKFold(n_splits=3),
+    ).fit(X, y, groups=np.arange(len(X)))
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    best = search.best_estimator_
+    # the sampler ran inside the windowed fit: the network saw balanced windows
+    _, window_labels, _ = make_windows(X, y, length=best.length, step=16)
+    assert np.bincount(window_labels)[1] < np.bincount(window_labels)[0] / 5
+    counts = best.estimator_[-1].class_counts_
+    assert counts[0] == counts[1] >= np.bincount(window_labels)[0]
+    proba = best.predict_proba(X)
+    pred = best.predict(X)
+    for p, pr, lab in zip(pred, proba, y, strict=True):
+        assert p.shape == lab.shape and pr.shape == (len(lab), 2)
+        np.testing.assert_allclose(pr.sum(axis=1), 1.0, rtol=1e-5)
+        np.testing.assert_array_equal(best.classes_[pr.argmax(axis=1)], p)
