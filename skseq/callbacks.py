@@ -19,10 +19,11 @@ the training data), from the same forward pass that gives ``valid_loss``,
 with labels of any type (strings included): predictions and targets are
 compared as indices into the net's ``classes_``.
 
-Keep the validation split out of any over-sampling: put the sampler in an
-imblearn pipeline and split *before* it, or let the classifier take its split
-from the data the pipeline hands it only when no synthetic series are in
-there (see :class:`skseq.classifiers.BaseSequenceClassifier`).
+skorch takes its validation split inside the classifier's ``fit``, that is
+*after* any sampler of an imblearn pipeline: behind an over-sampler the split
+holds synthetic copies of training series and these scores are optimistic.
+Score on data no sampler has touched (see the leak-free options of
+:class:`skseq.classifiers.BaseSequenceClassifier`).
 """
 
 from __future__ import annotations

@@ -22,6 +22,9 @@ from imblearn.utils.estimator_checks import (
 )
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.utils.estimator_checks import (
+    parametrize_with_checks as sklearn_parametrize_with_checks,
+)
 
 from skseq.sampling import AugmentationOverSampler, PanelSampler
 from skseq.utils.validation import check_panel, series_lengths
@@ -96,6 +99,12 @@ def test_imblearn_checks(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         check(estimator)
+
+
+@sklearn_parametrize_with_checks(CHECKED[:1] + CHECKED[6:7])
+def test_sklearn_checks(estimator, check):
+    # scikit-learn's own suite: a 2-D array is a univariate panel
+    check(estimator)
 
 
 @pytest.mark.parametrize("estimator", CHECKED[:1] + CHECKED[6:7], ids=repr)

@@ -172,87 +172,87 @@ class _PanelSamplerMixin:
 class PanelSampler(_PanelSamplerMixin, BaseSampler):
     """Run any imbalanced-learn sampler on panels of time series.
 
-        imbalanced-learn's samplers (SMOTE, ADASYN, NearMiss, TomekLinks, …)
-        refuse 3-D input. ``PanelSampler`` views every series as one flat vector
-        of ``n_channels * n_timepoints`` values, runs a clone of ``sampler`` on
-        those vectors and reshapes the result back into a panel. It is itself an
-        imbalanced-learn sampler: in :class:`imblearn.pipeline.Pipeline` it
-        resamples the training data in ``fit`` and is skipped at predict time.
+    imbalanced-learn's samplers (SMOTE, ADASYN, NearMiss, TomekLinks, …)
+    refuse 3-D input. ``PanelSampler`` views every series as one flat vector
+    of ``n_channels * n_timepoints`` values, runs a clone of ``sampler`` on
+    those vectors and reshapes the result back into a panel. It is itself an
+    imbalanced-learn sampler: in :class:`imblearn.pipeline.Pipeline` it
+    resamples the training data in ``fit`` and is skipped at predict time.
 
-        Parameters
-        ----------
-        sampler : imblearn sampler
-            Any object with ``fit_resample`` (an over-, under-, cleaning or
-            combined sampler). It is cloned in every ``fit_resample``; the fitted
-            clone is ``sampler_``.
+    Parameters
+    ----------
+    sampler : imblearn sampler
+        Any object with ``fit_resample`` (an over-, under-, cleaning or
+        combined sampler). It is cloned in every ``fit_resample``; the fitted
+        clone is ``sampler_``.
 
-        Attributes
-        ----------
-        sampler_ : imblearn sampler
-            The fitted clone of ``sampler`` (it saw the flattened panel).
-        sampling_strategy_ : dict
-            ``sampler_.sampling_strategy_``: the number of samples to generate,
-            keep or clean per class.
-        sample_indices_ : ndarray of shape (n_new_samples,)
-            ``sampler_.sample_indices_``: the input row of every output row. Only
-            when the wrapped sampler selects rows (random over/under-sampling,
-            NearMiss, TomekLinks, …), not for samplers that synthesise (SMOTE).
-        n_features_in_ : int
-            ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
-        n_channels_in_ : int
-            Channels of the panel seen in ``fit_resample``.
-        feature_names_in_ : ndarray of shape (n_features_in_,)
-            Column names, only for DataFrame input with string column names.
+    Attributes
+    ----------
+    sampler_ : imblearn sampler
+        The fitted clone of ``sampler`` (it saw the flattened panel).
+    sampling_strategy_ : dict
+        ``sampler_.sampling_strategy_``: the number of samples to generate,
+        keep or clean per class.
+    sample_indices_ : ndarray of shape (n_new_samples,)
+        ``sampler_.sample_indices_``: the input row of every output row. Only
+        when the wrapped sampler selects rows (random over/under-sampling,
+        NearMiss, TomekLinks, …), not for samplers that synthesise (SMOTE).
+    n_features_in_ : int
+        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
+    n_channels_in_ : int
+        Channels of the panel seen in ``fit_resample``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, only for DataFrame input with string column names.
 
-        See Also
-        --------
-        AugmentationOverSampler : over-sampling with new series that stay
-            plausible series (jitter, warps, slices) rather than interpolations.
+    See Also
+    --------
+    AugmentationOverSampler : over-sampling with new series that stay
+        plausible series (jitter, warps, slices) rather than interpolations.
 
-        Notes
-        -----
-        **Input and output.** Any panel :func:`skseq.utils.check_panel` accepts.
-        A 2-D input (array, DataFrame or list of rows: a univariate panel) comes
-        back 2-D in the same container; every other input comes back as a
-        float32 array ``(n_new_samples, n_channels, n_timepoints)``. Values are
-        float32 throughout (the skseq panel contract), so the wrapped sampler
-        sees and returns exactly the rows ``X.reshape(n, -1).astype(np.float32)``.
-        NaN inside a series is an error (samplers measure distances; fill gaps
-        with :class:`skseq.transformers.Interpolator` first).
+    Notes
+    -----
+    **Input and output.** Any panel :func:`skseq.utils.check_panel` accepts.
+    A 2-D input (array, DataFrame or list of rows: a univariate panel) comes
+    back 2-D in the same container; every other input comes back as a
+    float32 array ``(n_new_samples, n_channels, n_timepoints)``. Values are
+    float32 throughout (the skseq panel contract), so the wrapped sampler
+    sees and returns exactly the rows ``X.reshape(n, -1).astype(np.float32)``.
+    NaN inside a series is an error (samplers measure distances; fill gaps
+    with :class:`skseq.transformers.Interpolator` first).
 
-        **Unequal lengths.** Trailing NaN padding is replaced by 0 for the
-        wrapped sampler (the value skseq's classifiers give padded steps), so
-        distances between series of different lengths compare the observed part
-        of one with zeros in the other. Every output row then receives a length
-        and is NaN-padded after it again:
+    **Unequal lengths.** Trailing NaN padding is replaced by 0 for the
+    wrapped sampler (the value skseq's classifiers give padded steps), so
+    distances between series of different lengths compare the observed part
+    of one with zeros in the other. Every output row then receives a length
+    and is NaN-padded after it again:
 
-        - a row the sampler selected (``sample_indices_`` exists) keeps the length
-          of its input row, so it comes back bit for bit;
-        - any other row (SMOTE-type synthesis, combined samplers) takes the length
-          of the *nearest input series of the same class* (Euclidean distance on
-          the zero-filled vectors; ties go to the longest). Rows the sampler kept
-          unchanged match themselves at distance 0; a series synthesised between
-          a seed and a close neighbour usually takes the seed's length. Values of
-          a synthetic series beyond a shorter neighbour's end are interpolated
-          towards 0 (the neighbour's padding).
+    - a row the sampler selected (``sample_indices_`` exists) keeps the length
+      of its input row, so it comes back bit for bit;
+    - any other row (SMOTE-type synthesis, combined samplers) takes the length
+      of the *nearest input series of the same class* (Euclidean distance on
+      the zero-filled vectors; ties go to the longest). Rows the sampler kept
+      unchanged match themselves at distance 0; a series synthesised between
+      a seed and a close neighbour usually takes the seed's length. Values of
+      a synthetic series beyond a shorter neighbour's end are interpolated
+      towards 0 (the neighbour's padding).
 
-        Examples
-        --------
-        >>> from collections import Counter
-        >>> import numpy as np
-        >>> from imblearn.over_sampling import SMOTE
-        >>> from sktime.datasets import load_basic_motions
-        >>> from skseq.sampling import PanelSampler
-        >>> X, y = load_basic_motions(return_type="numpy3D")
-        >>> keep = np.r_[np.flatnonzero(y != "badminton"),
-        ...              np.flatnonzero(y == "badminton")[:5]]
-        >>> X, y = X[keep], y[keep]
-        >>> X.shape, Counter(y)["badminton"]
-        ((65, 6, 100), 5)
-        >>> sampler = PanelSampler(SMOTE(k_neighbors=3, random_state=0))
-        >>> X_res, y_res = sampler.fit_resample(X, y)
-        >>> X_res.shape, X_res.dtype, Counter(y_res)["badminton"]
-        ((80, 6, 100), dtype('float32'), 20)
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> import numpy as np
+    >>> from imblearn.over_sampling import SMOTE
+    >>> from sktime.datasets import load_basic_motions
+    >>> from skseq.sampling import PanelSampler
+    >>> X, y = load_basic_motions(return_type="numpy3D")
+    >>> keep = np.r_[np.flatnonzero(y != "badminton"),
+    ...              np.flatnonzero(y == "badminton")[:5]]
+    >>> X, y = X[keep], y[keep]
+    >>> X.shape, Counter(y)["badminton"]
+    ((65, 6, 100), 5)
+    >>> sampler = PanelSampler(SMOTE(k_neighbors=3, random_state=0))
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> X_res.shape, X_res.dtype, Counter(y_res)["badminton"]
+    ((80, 6, 100), dtype('float32'), 20)
     """
 
     _parameter_constraints: dict = {"sampler": [HasMethods(["fit_resample"])]}
