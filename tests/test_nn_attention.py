@@ -23,6 +23,7 @@ def _padded_batch(n=7, n_timepoints=31, n_channels=N_CHANNELS, seed=0):
 
 TRANSFORMER_CONFIGS = [
     {},
+    {"stem": "linear", "patch_size": 1},
     {"pooling": "cls"},
     {"positional_encoding": "sinusoidal"},
     {"positional_encoding": "none", "pooling": "cls"},
@@ -240,7 +241,11 @@ def test_token_lengths_match_the_stem(cfg):
 
 
 def test_learned_positions_reject_too_long_series():
-    net = TransformerNetwork(1, 2, d_model=8, n_heads=2, max_len=10)
+    net = TransformerNetwork(1, 2, d_model=8, n_heads=2, patch_size=4, max_len=3)
+    net(torch.randn(2, 1, 12))  # 3 tokens
+    with pytest.raises(ValueError, match="max_len"):
+        net(torch.randn(2, 1, 13))
+    net = TransformerNetwork(1, 2, d_model=8, n_heads=2, patch_size=1, max_len=10)
     net(torch.randn(2, 1, 10))
     with pytest.raises(ValueError, match="max_len"):
         net(torch.randn(2, 1, 11))

@@ -36,7 +36,7 @@ class AttentionLSTMClassifier(BaseSequenceClassifier):
     ----------
     module : torch.nn.Module class, default=skseq.nn.AttentionLSTMNetwork
         The network. Its hyper-parameters are set with ``module__*``:
-        ``dense_sizes`` (per-step dense layers before the LSTM, ()),
+        ``dense_sizes`` (per-step dense layers before the LSTM, (32,)),
         ``dense_dropout`` (0.0), ``hidden_size`` (64), ``num_layers`` (1),
         ``bidirectional`` (True), ``dropout`` (between LSTM layers, 0.0),
         ``attention_size`` (64), ``head_hidden_sizes`` (()),
@@ -109,7 +109,7 @@ class AttentionLSTMClassifier(BaseSequenceClassifier):
 
         Returns
         -------
-        weights : ndarray of shape (n_instances, n_timepoints)
+        weights : ndarray of shape (n_instances, n_timepoints), float64
             Row ``i`` sums to 1 over the observed steps of series ``i`` and is
             exactly 0 on its padding. ``n_timepoints`` is the width of the
             validated panel (the longest series).
@@ -124,7 +124,7 @@ class AttentionLSTMClassifier(BaseSequenceClassifier):
             )
         with self._runtime():
             dataset = self.get_dataset(X)
-            weights = np.zeros(dataset.X.shape[0:1] + dataset.X.shape[2:], np.float32)
+            weights = np.zeros(dataset.X.shape[0:1] + dataset.X.shape[2:])
             was_training = module.training
             module.eval()
             start = 0

@@ -22,9 +22,11 @@ class TransformerClassifier(BaseSequenceClassifier):
     for a dense head. Input size and number of classes come from the data;
     labels may be of any type; unequal lengths never influence a prediction.
 
-    Attention costs grow with the square of the number of tokens: for series
-    of many hundreds of steps, set ``module__patch_size`` (tokens of that many
-    steps, linear or convolutional stem) to shorten them.
+    By default a strided convolution turns every 4 steps into one token
+    (``module__patch_size=4``): attention costs grow with the square of the
+    number of tokens, so raise it for series of thousands of steps, and set it
+    to 1 (with ``module__stem="linear"`` for Zerveas et al.'s per-step
+    projection) for series of only a few steps.
 
     Parameters
     ----------
@@ -32,8 +34,8 @@ class TransformerClassifier(BaseSequenceClassifier):
         The network. Its hyper-parameters are set with ``module__*``:
         ``d_model`` (64), ``n_heads`` (4), ``num_layers`` (2),
         ``dim_feedforward`` (128), ``dropout`` (0.1), ``activation``
-        ("gelu"), ``norm_first`` (True), ``stem`` ("linear" or "conv"),
-        ``patch_size`` (1), ``kernel_size`` (None: ``2 * patch_size + 1``),
+        ("gelu"), ``norm_first`` (True), ``stem`` ("conv" or "linear"),
+        ``patch_size`` (4), ``kernel_size`` (None: ``2 * patch_size + 1``),
         ``positional_encoding`` ("learned", "sinusoidal" or "none"),
         ``max_len`` (1024 tokens for learned positions), ``pooling`` ("mean"
         or "cls"), ``head_hidden_sizes`` (()), ``head_dropout`` (0.0).
@@ -77,8 +79,8 @@ class TransformerClassifier(BaseSequenceClassifier):
     >>> from sktime.datasets import load_gunpoint
     >>> from skseq.classifiers import TransformerClassifier
     >>> X, y = load_gunpoint(split="train", return_X_y=True, return_type="numpy3D")
-    >>> clf = TransformerClassifier(module__d_model=16, module__patch_size=10,
-    ...                             max_epochs=2, random_state=0)
+    >>> clf = TransformerClassifier(module__d_model=16, max_epochs=2,
+    ...                             random_state=0)
     >>> clf.fit(X, y).predict_proba(X[:3]).shape
     (3, 2)
     """

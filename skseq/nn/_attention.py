@@ -84,8 +84,11 @@ class AttentionLSTMNetwork(nn.Module):
         Input channels (inferred by the classifier from the data).
     n_classes : int
         Output logits (inferred by the classifier from the data).
-    dense_sizes : sequence of int, default=()
-        Widths of per-step dense layers (ReLU) applied before the LSTM.
+    dense_sizes : sequence of int, default=(32,)
+        Widths of per-step dense layers (ReLU) applied before the LSTM; ``()``
+        feeds the input straight to the LSTM. One layer of 32 lifted GunPoint
+        (one channel, 150 steps) from a long plateau at chance to 0.87-0.99
+        test accuracy in 100 epochs.
     dense_dropout : float, default=0.0
         Dropout after every per-step dense layer.
     hidden_size : int, default=64
@@ -128,7 +131,7 @@ class AttentionLSTMNetwork(nn.Module):
         self,
         n_channels: int,
         n_classes: int,
-        dense_sizes: Sequence[int] = (),
+        dense_sizes: Sequence[int] = (32,),
         dense_dropout: float = 0.0,
         hidden_size: int = 64,
         num_layers: int = 1,

@@ -1,0 +1,194 @@
+"""Tests for AttentionLSTMClassifier and TransformerClassifier on real data."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.exceptions import NotFittedError
+from sktime.datasets import load_japanese_vowels
+
+from skseq.classifiers._attention import AttentionLSTMClassifier
+from skseq.classifiers._transformer import TransformerClassifier
+from skseq.nn import AttentionLSTMNetwork, LSTMNetwork, TransformerNetwork
+from skseq.utils.validation import check_panel
+
+
+@pytest.fixture(scope="module")
+def vowels():
+    """JapaneseVowels: 12 channels, 9 speakers, lengths 7-29 (NaN-padded)."""
+    X_train, y_train = load_japanese_vowels(split="train", return_X_y=True)
+    X_test, y_test = load_japanese_vowels(split="test", return_X_y=True)
+    X_train, len_train = check_panel(X_train, return_lengths=True)
+    X_test, len_test = check_panel(X_test, return_lengths=True)
+    return X_train, np.asarray(y_train), len_train, X_test, np.asarray(y_test), len_test
+
+
+FAST = {"max_epochs": 12, "lr": 3e-3, "random_state": 0, "n_threads": 1}
+
+
+@pytest.fixture(scope="module")
+def fitted_attention(vowels):
+    X, y = vowels[:2]
+    # dense_dropout > 0 so that a forward pass in training mode would differ
+    clf = AttentionLSTMClassifier(
+        module__hidden_size=16,
+        module__attention_size=16,
+        module__dense_dropout=0.3,
+        **FAST,
+    )
+    return clf.fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def fitted_transformer(vowels):
+    X, y = vowels[:2]
+    clf = TransformerClassifier(
+        module__d_model=32,
+        module__dim_feedforward=64,
+        module__patch_size=2,
+        **FAST,
+    )
+    return clf.fit(X, y)
+
+
+@pytest.fixture(params=["attention", "transformer"])
+def fitted(request, fitted_attention, fitted_transformer):
+    return {"attention": fitted_attention, "transformer": fitted_transformer}[
+        request.param
+    ]
+
+
+def test_learns_japanese_vowels(fitted, vowels):
+    X_test, y_test = vowels[3:5]
+    assert list(fitted.classes_) == [str(c) for c in range(1, 10)]
+    assert fitted.n_channels_in_ == 12
+    proba = fitted.predict_proba(X_test)
+    assert proba.shape == (len(X_test), 9)
+    np.testing.assert_allclose(proba.sum(1), 1.0, rtol=1e-5)
+    accuracy = (fitted.predict(X_test) == y_test).mean()
+    assert accuracy > 0.8  # chance is ~0.11; 12 epochs on one core
+
+
+def test_padding_invariance_through_predict_proba(fitted, vowels):
+    X_test, _, lengths = vowels[3:]
+    # short series alone (trimmed to its own length) vs in a batch that also
+    # holds the longest series, so the batch is padded far beyond them
+    short = np.flatnonzero(lengths <= 10)[:5]
+    longest = int(np.argmax(lengths))
+    batch = np.concatenate([short, [longest]])
+    batched = fitted.predict_proba(X_test[batch])
+    for row, i in enumerate(short):
+        alone = fitted.predict_proba([X_test[i, :, : lengths[i]]])
+        torch.testing.assert_close(
+            alone[0], batched[row], atol=1e-5, rtol=1e-4, check_dtype=False
+        )
+
+
+def test_attention_weights_are_distributions_over_observed_steps(
+    fitted_attention, vowels
+):
+    X_test, _, lengths = vowels[3:]
+    weights = fitted_attention.attention_weights(X_test)
+    assert weights.shape == (X_test.shape[0], X_test.shape[2])
+    observed = np.arange(X_test.shape[2])[None, :] < lengths[:, None]
+    assert np.all(weights[~observed] == 0.0)  # exactly zero on padding
+    assert np.all(weights[observed] > 0.0)
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-5)
+    # the map is not trivially uniform after training
+    uniform = observed / lengths[:, None]
+    assert np.abs(weights - uniform).max() > 0.05
+
+
+def test_attention_weights_alone_equal_batched(fitted_attention, vowels):
+    X_test, _, lengths = vowels[3:]
+    weights = fitted_attention.attention_weights(X_test)  # several batches
+    for i in np.flatnonzero(lengths < lengths.max())[:5]:
+        alone = fitted_attention.attention_weights([X_test[i, :, : lengths[i]]])
+        assert alone.shape == (1, lengths[i])
+        np.testing.assert_allclose(
+            alone[0], weights[i, : lengths[i]], atol=1e-6, rtol=1e-5
+        )
+
+
+def test_attention_weights_in_eval_mode(fitted_attention, vowels):
+    # The fixture's network has dropout: weights computed in training mode
+    # would differ from call to call.
+    X_test = vowels[3][:40]
+    fitted_attention.module_.train()
+    first = fitted_attention.attention_weights(X_test)
+    second = fitted_attention.attention_weights(X_test)
+    assert fitted_attention.module_.training  # mode restored
+    fitted_attention.module_.eval()
+    np.testing.assert_array_equal(first, second)
+    X_net = torch.from_numpy(np.nan_to_num(X_test))
+    lengths = torch.as_tensor(vowels[5][:40])
+    with torch.no_grad():
+        direct = fitted_attention.module_.attention(X_net, lengths).numpy()
+    np.testing.assert_allclose(first[:, : direct.shape[1]], direct, atol=1e-6)
+
+
+def test_attention_weights_errors():
+    with pytest.raises(NotFittedError):
+        AttentionLSTMClassifier().attention_weights(np.zeros((2, 5)))
+    X = np.random.default_rng(0).normal(size=(20, 6)).astype(np.float32)
+    y = np.repeat([0, 1], 10)
+    clf = AttentionLSTMClassifier(
+        module=LSTMNetwork, module__hidden_size=4, max_epochs=1, random_state=0
+    ).fit(X, y)
+    with pytest.raises(TypeError, match="attention"):
+        clf.attention_weights(X)
+
+
+@pytest.mark.parametrize("cls", [AttentionLSTMClassifier, TransformerClassifier])
+def test_pickle_round_trip_predicts_identically(cls, fitted_attention, vowels):
+    fitted = fitted_attention if cls is AttentionLSTMClassifier else None
+    if fitted is None:
+        X, y = vowels[:2]
+        fitted = cls(
+            module__d_model=16, module__n_heads=2, max_epochs=2, random_state=0
+        ).fit(X, y)
+    X_test = vowels[3]
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(
+        restored.predict_proba(X_test), fitted.predict_proba(X_test)
+    )
+    if cls is AttentionLSTMClassifier:
+        np.testing.assert_array_equal(
+            restored.attention_weights(X_test), fitted.attention_weights(X_test)
+        )
+
+
+def test_module_parameters_route_to_the_network(fitted_attention, fitted_transformer):
+    net = fitted_attention.module_
+    assert isinstance(net, AttentionLSTMNetwork)
+    assert net.rnn.hidden_size == 16 and net.rnn.input_size == 32
+    assert net.head[-1].out_features == 9
+    net = fitted_transformer.module_
+    assert isinstance(net, TransformerNetwork)
+    assert net.patch_size == 2
+    assert net.stem[0].in_channels == 12 and net.stem[0].out_channels == 32
+
+
+@pytest.mark.parametrize("width", [1, 2])
+@pytest.mark.parametrize("cls", [AttentionLSTMClassifier, TransformerClassifier])
+def test_univariate_series_of_one_or_two_steps(cls, width):
+    # scikit-learn's checks feed 2-D arrays this narrow as univariate series
+    rng = np.random.default_rng(0)
+    y = np.repeat(["neg", "pos"], 15)
+    X = rng.normal(size=(30, width)) + 3.0 * (y == "pos")[:, None]
+    clf = cls(**cls._get_test_params()).fit(X, y)
+    assert (clf.predict(X) == y).mean() > 0.9
+    if cls is AttentionLSTMClassifier:
+        weights = clf.attention_weights(X)
+        assert weights.shape == (30, width)
+        np.testing.assert_allclose(weights.sum(1), 1.0, rtol=1e-6)
+
+
+@pytest.mark.parametrize("cls", [AttentionLSTMClassifier, TransformerClassifier])
+def test_same_seed_same_predictions(cls, vowels):
+    X, y = vowels[0][:60], vowels[1][:60]
+    params = {**cls._get_test_params(), "max_epochs": 2}
+    a = cls(**params).fit(X, y).predict_proba(X)
+    b = cls(**params).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
