@@ -316,3 +316,18 @@ def test_bucketed_training_sees_every_row_once_per_epoch(vowels):
     it = clf.get_iterator(ds, training=True)
     seen = torch.cat([b[1] for b in it]).sort().values
     assert torch.equal(seen, torch.arange(len(X)))
+
+
+def test_early_stopping_on_macro_f1(italy):
+    X, y, _, _ = italy
+    clf = LSTMClassifier(
+        module__hidden_size=8,
+        max_epochs=40,
+        early_stopping=True,
+        monitor="valid_f1_macro",
+        patience=2,
+        random_state=0,
+    ).fit(X, y)
+    scores = clf.history[:, "valid_f1_macro"]
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert len(scores) < 40

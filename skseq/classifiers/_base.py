@@ -103,8 +103,10 @@ class BaseSequenceClassifier(NeuralNetClassifier):
     patience : int, default=10
         Epochs without improvement before stopping.
     monitor : str, default="valid_loss"
-        History key early stopping watches (e.g. ``"valid_loss"`` or a score
-        recorded by a callback from :mod:`skseq.callbacks`).
+        History key early stopping watches: ``"valid_loss"``, one of
+        ``"valid_f1_macro"``, ``"valid_balanced_accuracy"``,
+        ``"valid_average_precision"`` (recorded automatically, higher is
+        better), or any key a callback of yours records.
     progress_bar : bool, default=False
         Show a tqdm progress bar over the batches of every epoch.
     random_state : int, RandomState instance or None, default=None
@@ -238,6 +240,17 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         callbacks = list(super()._default_callbacks)
         if self.early_stopping:
             lower = self.monitor.endswith("loss")
+            metric = self.monitor.removeprefix("valid_")
+            user_names = {
+                cb[0] if isinstance(cb, tuple) else getattr(cb, "name", None)
+                for cb in (self.callbacks or [])
+            }
+            if metric in _score_metrics() and self.monitor not in user_names:
+                # default callbacks run before user ones: record the monitored
+                # score here so early stopping finds it in this epoch's history
+                from ..callbacks import epoch_scoring
+
+                callbacks.append((self.monitor, epoch_scoring(metric)))
             callbacks.append(
                 (
                     "early_stopping",
@@ -596,6 +609,12 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         """
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
+
+def _score_metrics() -> tuple[str, ...]:
+    from ..callbacks import METRICS
+
+    return METRICS
+
 
 def _silent(*args: Any) -> None:
     """A picklable sink that prints nothing."""
