@@ -279,10 +279,16 @@ def _take_windows(
     """
     n_channels, n_timepoints = rec.shape
     dtype = rec.dtype if dtype is None else dtype
-    out = np.empty((starts.size, n_channels, length), dtype=dtype)
     full = starts + length <= n_timepoints
+    view = np.moveaxis(
+        sliding_window_view(rec, min(length, n_timepoints), axis=1), 1, 0
+    )
+    # fancy indexing copies only the chosen windows (np.take would first
+    # make the whole strided view contiguous: every window, materialised)
+    if full.all():
+        return view[starts].astype(dtype, copy=False)
+    out = np.empty((starts.size, n_channels, length), dtype=dtype)
     if full.any():
-        view = np.moveaxis(sliding_window_view(rec, length, axis=1), 1, 0)
         out[full] = view[starts[full]]
     for j in np.flatnonzero(~full):
         kept = n_timepoints - starts[j]
@@ -302,18 +308,21 @@ def _factorize(labels: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
     Works one recording at a time and, for integer labels, without sorting,
     so long recordings need no full-size temporary copies of ``y``.
     """
-    if all(lab.dtype.kind in "iub" for lab in labels):
+    if all(lab.dtype.kind in "iu" for lab in labels):
         low = min(int(lab.min()) for lab in labels)
         high = max(int(lab.max()) for lab in labels)
         if high - low < 1_000_000:
+            # labels index a lookup table (shifted only when some are negative,
+            # which costs a temporary copy of each recording's labels)
+            low = min(low, 0)
             present = np.zeros(high - low + 1, dtype=bool)
             for lab in labels:
-                present[lab - low] = True
+                present[lab if low == 0 else lab - low] = True
             dtype = np.result_type(*[lab.dtype for lab in labels])
             classes = (np.flatnonzero(present) + low).astype(dtype)
             code_type = np.min_scalar_type(classes.size)
             lookup = (np.cumsum(present) - 1).astype(code_type)
-            return classes, [lookup[lab - low] for lab in labels]
+            return classes, [lookup[lab if low == 0 else lab - low] for lab in labels]
     classes = np.unique(np.concatenate([np.unique(lab) for lab in labels]))
     code_type = np.min_scalar_type(classes.size)
     return classes, [np.searchsorted(classes, lab).astype(code_type) for lab in labels]
@@ -946,7 +955,12 @@ class WindowedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 "channels seen in fit, in the same order."
             )
         for i, rec in enumerate(recordings):
-            if np.isinf(rec).any():
+            # in chunks: a boolean copy of a long recording is not free
+            chunk = 1 << 20
+            if any(
+                np.isinf(rec[:, a : a + chunk]).any()
+                for a in range(0, rec.shape[1], chunk)
+            ):
                 raise ValueError(
                     f"Input X contains infinity (recording {i}); replace infinite "
                     "values before passing X to " + name + "."

@@ -134,6 +134,24 @@ def test_string_labels_and_majority():
     np.testing.assert_array_equal(labels, ["walk", "play", "play"])
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    labels=st.lists(
+        st.lists(st.integers(-3, 3), min_size=6, max_size=30), min_size=1, max_size=3
+    ),
+    rule=st.sampled_from(["majority", "any", "last", "center"]),
+)
+def test_integer_labels_match_the_generic_path(labels, rule):
+    # integer labels take a lookup-table path; an order-preserving map to
+    # strings takes the sorting path: both must label every window alike
+    y = [np.array(lab) for lab in labels]
+    as_text = [np.array([f"{v + 10:02d}" for v in lab]) for lab in labels]
+    X = [np.zeros(len(lab)) for lab in labels]
+    _, a, _ = make_windows(X, y, length=4, step=2, label=rule)
+    _, b, _ = make_windows(X, as_text, length=4, step=2, label=rule)
+    np.testing.assert_array_equal([f"{v + 10:02d}" for v in a], b)
+
+
 def test_several_recordings_give_a_lazy_panel_without_copies():
     X = [
         np.random.default_rng(i).standard_normal((2, n))
