@@ -328,13 +328,30 @@ def _factorize(labels: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
     return classes, [np.searchsorted(classes, lab).astype(code_type) for lab in labels]
 
 
+def _cumulative_count_at(
+    codes: np.ndarray, k: int, positions: np.ndarray, chunk: int = 1 << 20
+) -> np.ndarray:
+    """Steps of class ``k`` before each of the sorted ``positions``.
+
+    A running count over chunks of the recording, so no full-length
+    cumulative sum is ever held.
+    """
+    out = np.zeros(positions.size, dtype=np.int64)
+    offset = 0
+    for a in range(0, codes.size, chunk):
+        b = min(a + chunk, codes.size)
+        local = np.cumsum(codes[a:b] == k)
+        i0, i1 = np.searchsorted(positions, [a, b], side="right")
+        out[i0:i1] = offset + local[positions[i0:i1] - a - 1]
+        offset += int(local[-1])
+    return out
+
+
 def _counts_in_windows(
     codes: np.ndarray, k: int, starts: np.ndarray, ends: np.ndarray
 ) -> np.ndarray:
     """How many steps of class ``k`` each window ``[start, end)`` holds."""
-    csum = np.zeros(codes.size + 1, dtype=np.int32 if codes.size < 2**31 else np.int64)
-    np.cumsum(codes == k, out=csum[1:])
-    return csum[ends] - csum[starts]
+    return _cumulative_count_at(codes, k, ends) - _cumulative_count_at(codes, k, starts)
 
 
 def _window_labels(
