@@ -18,12 +18,13 @@ __all__ = [
     "ResNetClassifier",
 ]
 
-# Shared by the checks in test_common.py: tiny, seeded, and still able to fit
-# make_blobs seen as length-2 series (check_classifiers_train wants > 0.83).
+# Shared by the checks in test_common.py: tiny, seeded, few optimiser steps,
+# and still able to fit make_blobs seen as length-2 series
+# (check_classifiers_train wants > 0.83; measured 0.93-0.98 over seeds 0-2).
 _FAST_TEST_PARAMS = {
-    "max_epochs": 30,
-    "lr": 0.02,
-    "batch_size": 16,
+    "max_epochs": 15,
+    "lr": 0.03,
+    "batch_size": 50,
     "random_state": 0,
 }
 
@@ -32,15 +33,22 @@ class PreciseBatchNorm(Callback):
     """Recompute batch norm's running statistics once training ends.
 
     During training, batch norm keeps an exponential average of batch
-    statistics that lags behind the weights; on the small data sets of
+    statistics that lags behind the weights. On the small data sets of
     time-series classification (a handful of batches per epoch, a few dozen
-    epochs) the lag is large enough to turn a fitted network into a chance-level
-    one at predict time (measured on GunPoint: training accuracy 0.70 with the
-    running statistics, 1.00 after recomputing them). This callback makes one
-    pass over the training data with the final weights, batch norm layers in
-    training mode and everything else (dropout) in eval mode, and sets the
-    running statistics to the average of the batch statistics ("precise BN",
-    Wu and Johnson 2021). Turn it off with ``callbacks__precise_bn=None``.
+    epochs) the lag can wreck a fitted network at predict time: a small
+    InceptionTime after 20 epochs on GunPoint scored 0.70 on its training data
+    and 0.53 on the test split with the running statistics, and 1.00 and 0.99
+    after recomputing them. This callback makes one pass over the training
+    data with the final weights, batch norm layers in training mode and
+    everything else (dropout) in eval mode, and sets the running statistics to
+    the average of the batch statistics ("precise BN"). It is one of the
+    default callbacks of every classifier here, named ``precise_bn``; turn it
+    off with ``callbacks__precise_bn=None``.
+
+    References
+    ----------
+    .. [1] Y. Wu and J. Johnson, "Rethinking 'Batch' in BatchNorm",
+       arXiv:2105.07576, 2021.
     """
 
     def on_train_end(self, net, X=None, y=None, **kwargs) -> None:

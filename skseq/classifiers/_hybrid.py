@@ -12,9 +12,9 @@ __all__ = ["CNNLSTMClassifier", "LSTMFCNClassifier"]
 
 # tiny, seeded, and still able to fit make_blobs seen as length-2 series
 _FAST_TEST_PARAMS = {
-    "max_epochs": 30,
-    "lr": 0.02,
-    "batch_size": 16,
+    "max_epochs": 15,
+    "lr": 0.03,
+    "batch_size": 50,
     "random_state": 0,
 }
 
