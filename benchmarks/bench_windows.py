@@ -286,8 +286,8 @@ def main(argv: list[str] | None = None) -> str:
         )
         rows.append(row)
         notes.append(
-            "the CNN row's memory ratios are relative to its shorter recording "
-            f"({Xs.nbytes / MB:,.1f} MB); per-step accuracy "
+            "the CNN row's memory ratios are relative to the recording it "
+            f"predicts ({Xs.nbytes / MB:,.1f} MB); its per-step accuracy "
             f"{float(np.mean(cnn.predict(Xs) == ys)):.3f}"
         )
     table = markdown_table(
