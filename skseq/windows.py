@@ -809,10 +809,12 @@ class WindowedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     time, so prediction memory stays O(recording length).
 
     Because ``X`` is a list of recordings, every cross-validation split of
-    ``X`` (e.g. ``GridSearchCV(..., cv=KFold(3))``) keeps whole recordings on
-    one side: no overlapping window of one recording lands in both the
-    training and the validation fold. ``length``, ``step`` and every
-    ``estimator__*`` parameter can be tuned like any other parameter.
+    ``X`` (``GridSearchCV(..., cv=KFold(3))``, or ``cv=3``, which scikit-learn
+    turns into an unstratified ``KFold`` for per-step labels) keeps whole
+    recordings on one side: no overlapping window of one recording lands in
+    both the training and the validation fold, and no ``groups`` are needed.
+    ``length``, ``step`` and every ``estimator__*`` parameter can be tuned
+    like any other parameter.
 
     Parameters
     ----------

@@ -561,3 +561,21 @@ def test_lstm_pipeline_with_oversampling_per_step_on_mitdb(mitdb):
         assert p.shape == lab.shape and pr.shape == (len(lab), 2)
         np.testing.assert_allclose(pr.sum(axis=1), 1.0, rtol=1e-5)
         np.testing.assert_array_equal(best.classes_[pr.argmax(axis=1)], p)
+
+
+def test_tables_and_integer_cv():
+    X, y = _event_recordings(6)
+    clf = WindowedClassifier(_linear(), length=16, step=8)
+    # recordings as DataFrames with one row per step give the same model
+    frames = [pd.DataFrame(x.T, columns=["a", "b"]) for x in X]
+    table_clf = clf.set_params(time_axis=0).fit(frames[:4], y[:4])
+    pred_tables = table_clf.predict(frames[4:])
+    pred = clf.set_params(time_axis=-1).fit(X[:4], y[:4]).predict(X[4:])
+    for a, b in zip(pred_tables, pred, strict=True):
+        np.testing.assert_array_equal(a, b)
+    # cv=3 splits the list of recordings with KFold (the labels are ragged,
+    # so scikit-learn does not stratify): whole recordings per fold
+    scores = cross_val_score(clf, X, y, cv=3)
+    manual = cross_val_score(clf, X, y, cv=KFold(3))
+    np.testing.assert_allclose(scores, manual)
+    assert scores.min() > 0.85
