@@ -341,11 +341,15 @@ def test_normalizer_channel_scope_uses_fit_statistics(basic_motions):
 
 
 def test_normalizer_constant_series_become_zero():
-    X = np.array([[[3.0, 3.0, 3.0]], [[1.0, 2.0, np.nan]]])
+    X = np.array([[[3.0, 3.0, 3.0]], [[1.0, 2.0, np.nan]], [[0.0, 0.0, 0.0]]])
     for method in ("zscore", "minmax"):
         out = Normalizer(method=method).fit_transform(X)
-        np.testing.assert_array_equal(out[0], 0.0)
+        np.testing.assert_array_equal(out[[0, 2]], 0.0)
         assert np.isnan(out[1, 0, 2])
+    # a signal of tiny amplitude is a signal, not a constant
+    small = 1e-7 * np.array([[[0.0, 1.0, 2.0, 3.0]]])
+    out = Normalizer(method="minmax").fit_transform(small)
+    np.testing.assert_allclose(out[0, 0], [0, 1 / 3, 2 / 3, 1], rtol=1e-5)
 
 
 # -------------------------------------------------------- RollingFeatures

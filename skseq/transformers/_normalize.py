@@ -35,8 +35,9 @@ def _nan_stats(X: np.ndarray, axis: tuple[int, ...], method: str):
         high = np.where(observed, X, -np.inf).max(axis=axis, keepdims=True)
         loc = np.where(empty, 0.0, loc)
         scale = np.where(empty, 1.0, high - loc)
-    # a (near-)constant slice is only shifted: dividing by ~0 would blow up noise
-    tiny = scale <= 10 * np.finfo(np.float32).eps * np.maximum(np.abs(loc), 1.0)
+    # a constant slice (up to float32 rounding of its level) is only shifted:
+    # dividing by ~0 would blow up rounding noise; small signals keep their shape
+    tiny = scale <= 10 * np.finfo(np.float32).eps * np.abs(loc)
     scale = np.where(tiny | empty, 1.0, scale)
     return loc, scale
 
