@@ -1,0 +1,251 @@
+"""Helpers shared by the benchmark scripts in this folder.
+
+Data loading (the bundled sktime data sets, in the formats each contender
+takes), timing with interleaved repeats, robust summaries (median and
+min–max), torch thread control and Markdown table output. Nothing here
+depends on skseq, so a benchmark can compare skseq with anything.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "DATASETS",
+    "Dataset",
+    "Timing",
+    "environment_lines",
+    "fmt_range",
+    "load_dataset",
+    "markdown_table",
+    "set_torch_threads",
+    "summarize",
+    "time_call",
+    "write_markdown",
+]
+
+# name -> sktime loader; all ship with sktime, nothing is downloaded
+DATASETS: dict[str, str] = {
+    "GunPoint": "load_gunpoint",
+    "ItalyPowerDemand": "load_italy_power_demand",
+    "JapaneseVowels": "load_japanese_vowels",
+    "ArrowHead": "load_arrow_head",
+    "BasicMotions": "load_basic_motions",
+}
+
+
+@dataclass
+class Dataset:
+    """One train/test split in the formats the contenders take.
+
+    ``X_train``/``X_test`` are a float 3-D array ``(n, channels, time)`` for
+    equal-length data and a list of ``(channels, length_i)`` arrays for
+    unequal-length data (what a user holds after reading the files).
+    ``X_train_sktime``/``X_test_sktime`` are what sktime's loader returned
+    (a pandas panel), for estimators that take sktime's formats.
+    """
+
+    name: str
+    X_train: np.ndarray | list[np.ndarray]
+    y_train: np.ndarray
+    X_test: np.ndarray | list[np.ndarray]
+    y_test: np.ndarray
+    X_train_sktime: Any
+    X_test_sktime: Any
+    n_channels: int
+    min_length: int
+    max_length: int
+    n_classes: int
+
+    @property
+    def equal_length(self) -> bool:
+        return self.min_length == self.max_length
+
+    def describe(self) -> str:
+        length = (
+            str(self.max_length)
+            if self.equal_length
+            else f"{self.min_length}–{self.max_length}"
+        )
+        return (
+            f"{self.name}: {len(self.y_train)} train / {len(self.y_test)} test, "
+            f"{self.n_channels} channel(s), length {length}, "
+            f"{self.n_classes} classes"
+        )
+
+
+def _panel_to_list(X) -> list[np.ndarray]:
+    """A sktime ``nested_univ`` frame as a list of ``(channels, length_i)``."""
+    return [
+        np.stack(
+            [np.asarray(X.iloc[i, c], dtype=np.float64) for c in range(X.shape[1])]
+        )
+        for i in range(X.shape[0])
+    ]
+
+
+def load_dataset(name: str) -> Dataset:
+    """Load a bundled sktime data set by its UCR/UEA name.
+
+    Parameters
+    ----------
+    name : str
+        One of ``DATASETS``.
+
+    Returns
+    -------
+    Dataset
+    """
+    if name not in DATASETS:
+        raise ValueError(f"Unknown data set {name!r}; choose from {sorted(DATASETS)}.")
+    import sktime.datasets
+
+    loader = getattr(sktime.datasets, DATASETS[name])
+    X_tr, y_tr = loader(split="train", return_X_y=True)
+    X_te, y_te = loader(split="test", return_X_y=True)
+    lists = [_panel_to_list(X_tr), _panel_to_list(X_te)]
+    lengths = [a.shape[1] for part in lists for a in part]
+    equal = min(lengths) == max(lengths)
+    # equal-length data as one 3-D array, like sktime's "numpy3D"; ragged stays a list
+    X_train, X_test = (
+        (np.stack(lists[0]), np.stack(lists[1])) if equal else (lists[0], lists[1])
+    )
+    return Dataset(
+        name=name,
+        X_train=X_train,
+        y_train=np.asarray(y_tr),
+        X_test=X_test,
+        y_test=np.asarray(y_te),
+        X_train_sktime=X_tr,
+        X_test_sktime=X_te,
+        n_channels=int(X_tr.shape[1]),
+        min_length=int(min(lengths)),
+        max_length=int(max(lengths)),
+        n_classes=len(np.unique(np.concatenate([y_tr, y_te]))),
+    )
+
+
+def set_torch_threads(n: int = 1) -> None:
+    """Pin torch (and the BLAS behind numpy, for child processes) to ``n`` threads.
+
+    On a small shared machine a second intra-op thread waiting for a busy core
+    makes training many times slower, and unequal thread counts would make a
+    comparison meaningless.
+    """
+    import torch
+
+    os.environ["OMP_NUM_THREADS"] = str(n)
+    os.environ["MKL_NUM_THREADS"] = str(n)
+    torch.set_num_threads(n)
+
+
+@dataclass
+class Timing:
+    """Wall and CPU seconds of one timed call, plus whatever it returned."""
+
+    wall: float
+    cpu: float
+    result: Any = None
+
+
+def time_call(fn: Callable[[], Any]) -> Timing:
+    """Run ``fn()`` once; wall time (``perf_counter``) and this process's CPU time.
+
+    CPU time is less sensitive than wall time to other processes taking the
+    core away, so both are kept.
+    """
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    result = fn()
+    wall1, cpu1 = time.perf_counter(), time.process_time()
+    return Timing(wall=wall1 - wall0, cpu=cpu1 - cpu0, result=result)
+
+
+@dataclass
+class Summary:
+    """Median and range of repeated measurements."""
+
+    median: float
+    low: float
+    high: float
+    values: list[float] = field(default_factory=list)
+
+
+def summarize(values: Iterable[float]) -> Summary:
+    """Median, min and max of finite values (NaN summary when there are none)."""
+    vals = [float(v) for v in values if v is not None and math.isfinite(v)]
+    if not vals:
+        return Summary(math.nan, math.nan, math.nan, [])
+    return Summary(statistics.median(vals), min(vals), max(vals), vals)
+
+
+def fmt_range(s: Summary, digits: int = 3, suffix: str = "") -> str:
+    """``median [min–max]`` (just the median when there is one value)."""
+    if not math.isfinite(s.median):
+        return "–"
+    med = f"{s.median:.{digits}f}{suffix}"
+    if len(s.values) <= 1:
+        return med
+    return f"{med} [{s.low:.{digits}f}–{s.high:.{digits}f}]"
+
+
+def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A GitHub-flavoured Markdown table (``|`` inside cells is escaped)."""
+
+    def cell(v: Any) -> str:
+        return str(v).replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        "| " + " | ".join(cell(h) for h in headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def environment_lines(
+    command: str | None = None,
+    packages: Sequence[str] = ("torch", "skorch", "sktime"),
+) -> list[str]:
+    """Where and with what a benchmark ran: date, Python, packages, cores, load.
+
+    ``command`` is the command line to record (default: this process's argv).
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = []
+    for pkg in packages:
+        try:
+            versions.append(f"{pkg} {version(pkg)}")
+        except PackageNotFoundError:
+            versions.append(f"{pkg} (not installed)")
+    try:
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "n/a"
+    return [
+        f"date: {_dt.datetime.now().isoformat(timespec='seconds')}",
+        f"python {platform.python_version()}, {', '.join(versions)}",
+        f"machine: {platform.machine()}, {os.cpu_count()} logical cores, "
+        f"load average (1, 5, 15 min) {load}",
+        "command: " + (command or " ".join(["python", *sys.argv])),
+    ]
+
+
+def write_markdown(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to ``path`` (creating folders) and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    return path
