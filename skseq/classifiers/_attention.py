@@ -145,8 +145,8 @@ class AttentionLSTMClassifier(BaseSequenceClassifier):
         return {
             "module__hidden_size": 8,
             "module__attention_size": 8,
-            "max_epochs": 30,
-            "lr": 0.02,
-            "batch_size": 16,
+            "max_epochs": 15,
+            "lr": 0.03,
+            "batch_size": 50,
             "random_state": 0,
         }

@@ -11,9 +11,9 @@ __all__ = ["LSTMClassifier", "GRUClassifier"]
 
 _FAST_TEST_PARAMS = {
     "module__hidden_size": 8,
-    "max_epochs": 30,
-    "lr": 0.02,
-    "batch_size": 16,
+    "max_epochs": 15,
+    "lr": 0.03,
+    "batch_size": 50,
     "random_state": 0,
 }
 

@@ -96,8 +96,8 @@ class TransformerClassifier(BaseSequenceClassifier):
             "module__num_layers": 1,
             "module__dim_feedforward": 16,
             "module__dropout": 0.0,
-            "max_epochs": 30,
-            "lr": 0.02,
-            "batch_size": 16,
+            "max_epochs": 15,
+            "lr": 0.03,
+            "batch_size": 50,
             "random_state": 0,
         }
