@@ -7,14 +7,15 @@ import pytest
 import torch
 from sktime.datasets import load_basic_motions, load_gunpoint, load_japanese_vowels
 
-from skseq.classifiers._cnn import (
+from skseq.callbacks import PreciseBatchNorm
+from skseq.classifiers import (
     CNNClassifier,
+    CNNLSTMClassifier,
     FCNClassifier,
     InceptionTimeClassifier,
-    PreciseBatchNorm,
+    LSTMFCNClassifier,
     ResNetClassifier,
 )
-from skseq.classifiers._hybrid import CNNLSTMClassifier, LSTMFCNClassifier
 from skseq.nn import (
     CNNLSTMNetwork,
     CNNNetwork,

@@ -265,6 +265,10 @@ class BaseSequenceClassifier(NeuralNetClassifier):
             )
         if self.progress_bar:
             callbacks.append(("progress_bar", ProgressBar()))
+        from ..callbacks import PreciseBatchNorm
+
+        # last, so it sees the weights early stopping restored
+        callbacks.append(("precise_bn", PreciseBatchNorm()))
         return callbacks
 
     # -------------------------------------------------------- initialisation
@@ -288,6 +292,9 @@ class BaseSequenceClassifier(NeuralNetClassifier):
             # sizes come from the data seen in fit, never from the user
             kwargs.setdefault("n_channels", int(self.n_channels_in_))
             kwargs.setdefault("n_classes", len(self.classes_))
+            if "n_timepoints" in _init_parameters(self.module):
+                # networks that scale with series length (InceptionTime kernels)
+                kwargs.setdefault("n_timepoints", int(self.n_timepoints_))
         self.module_ = self.initialized_instance(self.module, kwargs)
         return self
 
@@ -454,6 +461,7 @@ class BaseSequenceClassifier(NeuralNetClassifier):
                 self._label_encoder.fit(y)
             self.classes_inferred_ = self._label_encoder.classes_
             self.n_classes_ = len(self.classes_inferred_)
+            self.n_timepoints_ = int(lengths.max())
         else:
             y = check_panel_y(y, len(Xp), min_classes=1)
         unseen = np.setdiff1d(np.unique(y), self._label_encoder.classes_)

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import torch
-from skorch.callbacks import Callback
-from torch.nn.modules.batchnorm import _BatchNorm
-
 from ..nn import CNNNetwork, FCNNetwork, InceptionTimeNetwork, ResNetNetwork
-from ._base import BaseSequenceClassifier, _init_parameters
+from ._base import BaseSequenceClassifier
 
 __all__ = [
     "CNNClassifier",
@@ -29,63 +25,7 @@ _FAST_TEST_PARAMS = {
 }
 
 
-class PreciseBatchNorm(Callback):
-    """Recompute batch norm's running statistics once training ends.
-
-    During training, batch norm keeps an exponential average of batch
-    statistics that lags behind the weights. On the small data sets of
-    time-series classification (a handful of batches per epoch, a few dozen
-    epochs) the lag can wreck a fitted network at predict time: a small
-    InceptionTime after 20 epochs on GunPoint scored 0.70 on its training data
-    and 0.53 on the test split with the running statistics, and 1.00 and 0.99
-    after recomputing them. This callback makes one pass over the training
-    data with the final weights, batch norm layers in training mode and
-    everything else (dropout) in eval mode, and sets the running statistics to
-    the average of the batch statistics ("precise BN"). It is one of the
-    default callbacks of every classifier here, named ``precise_bn``; turn it
-    off with ``callbacks__precise_bn=None``.
-
-    References
-    ----------
-    .. [1] Y. Wu and J. Johnson, "Rethinking 'Batch' in BatchNorm",
-       arXiv:2105.07576, 2021.
-    """
-
-    def on_train_end(self, net, X=None, y=None, **kwargs) -> None:
-        layers = [
-            m
-            for m in net.module_.modules()
-            if isinstance(m, _BatchNorm) and m.track_running_stats
-        ]
-        if not layers or X is None:
-            return
-        was_training = net.module_.training
-        momenta = [m.momentum for m in layers]
-        net.module_.eval()
-        for m in layers:
-            m.reset_running_stats()
-            m.momentum = None  # cumulative average over the pass
-            m.train()
-        try:
-            with torch.no_grad():
-                for Xi, _ in net.get_iterator(net.get_dataset(X), training=False):
-                    net.infer(Xi)
-        finally:
-            for m, momentum in zip(layers, momenta):
-                m.momentum = momentum
-            net.module_.train(was_training)
-
-
-class _PreciseBatchNormMixin:
-    """Adds :class:`PreciseBatchNorm` (named ``precise_bn``) to the callbacks."""
-
-    @property
-    def _default_callbacks(self) -> list[tuple[str, Any]]:
-        # after the base's callbacks, so after early stopping restores weights
-        return [*super()._default_callbacks, ("precise_bn", PreciseBatchNorm())]
-
-
-class CNNClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
+class CNNClassifier(BaseSequenceClassifier):
     """Plain 1-D convolutional classifier for (imbalanced) panels.
 
     A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
@@ -165,7 +105,7 @@ class CNNClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
         }
 
 
-class FCNClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
+class FCNClassifier(BaseSequenceClassifier):
     """Fully convolutional network (FCN) classifier of Wang et al. (2017).
 
     A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
@@ -235,7 +175,7 @@ class FCNClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
         return {**_FAST_TEST_PARAMS, "module__n_filters": (8, 8, 8)}
 
 
-class ResNetClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
+class ResNetClassifier(BaseSequenceClassifier):
     """Residual network (ResNet) classifier of Wang et al. (2017).
 
     A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
@@ -311,7 +251,7 @@ class ResNetClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
         return {**_FAST_TEST_PARAMS, "module__n_filters": (8, 8)}
 
 
-class InceptionTimeClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
+class InceptionTimeClassifier(BaseSequenceClassifier):
     """InceptionTime classifier of Ismail Fawaz et al. (2020), one network.
 
     A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
@@ -388,26 +328,6 @@ class InceptionTimeClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
 
     def __init__(self, module: Any = InceptionTimeNetwork, **kwargs: Any) -> None:
         super().__init__(module, **kwargs)
-
-    def _prepare_fit_data(self, X, y, *, reset: bool):
-        dataset = super()._prepare_fit_data(X, y, reset=reset)
-        if reset:
-            self.n_timepoints_ = int(dataset.lengths.max())
-        return dataset
-
-    def initialize_module(self):
-        # as the base does for n_channels/n_classes, plus the longest training
-        # series, which the network uses to scale its kernels down
-        kwargs = self.get_params_for("module")
-        if isinstance(self.module, torch.nn.Module) or (
-            "n_timepoints" not in _init_parameters(self.module)
-        ):
-            return super().initialize_module()
-        kwargs.setdefault("n_channels", int(self.n_channels_in_))
-        kwargs.setdefault("n_classes", len(self.classes_))
-        kwargs.setdefault("n_timepoints", self.n_timepoints_)
-        self.module_ = self.initialized_instance(self.module, kwargs)
-        return self
 
     @classmethod
     def _get_test_params(cls) -> dict[str, Any]:

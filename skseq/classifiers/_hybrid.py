@@ -6,7 +6,6 @@ from typing import Any
 
 from ..nn import CNNLSTMNetwork, LSTMFCNNetwork
 from ._base import BaseSequenceClassifier
-from ._cnn import _PreciseBatchNormMixin
 
 __all__ = ["CNNLSTMClassifier", "LSTMFCNClassifier"]
 
@@ -19,7 +18,7 @@ _FAST_TEST_PARAMS = {
 }
 
 
-class LSTMFCNClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
+class LSTMFCNClassifier(BaseSequenceClassifier):
     """LSTM-FCN classifier of Karim et al. (2017).
 
     A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
@@ -99,7 +98,7 @@ class LSTMFCNClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
         }
 
 
-class CNNLSTMClassifier(_PreciseBatchNormMixin, BaseSequenceClassifier):
+class CNNLSTMClassifier(BaseSequenceClassifier):
     """Convolutional blocks followed by an LSTM (CNN-LSTM) classifier.
 
     A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
