@@ -238,6 +238,9 @@ class BaseSequenceClassifier(NeuralNetClassifier):
     @property
     def _default_callbacks(self) -> list[tuple[str, Any]]:
         callbacks = list(super()._default_callbacks)
+        if not self.verbose:
+            # formatting a log table nobody sees costs ~6% of a small fit
+            callbacks = [(n, cb) for n, cb in callbacks if n != "print_log"]
         if self.early_stopping:
             lower = self.monitor.endswith("loss")
             metric = self.monitor.removeprefix("valid_")
@@ -428,6 +431,13 @@ class BaseSequenceClassifier(NeuralNetClassifier):
                 f"{self.bucket_by_length!r}."
             )
         return bool(self.bucket_by_length)
+
+    def _set_training(self, training: bool = True) -> None:
+        # skorch flips every module's mode on every batch; only flip on change
+        for name in self._modules + self._criteria:
+            module = getattr(self, name + "_")
+            if isinstance(module, torch.nn.Module) and module.training != training:
+                module.train(training)
 
     def _inference_batch_size(self) -> int:
         """Batch size for prediction and validation: ``iterator_valid__batch_size``

@@ -131,8 +131,12 @@ class RNNNetwork(nn.Module):
     def _run(self, x: Tensor, lengths: Tensor | None) -> tuple[Tensor, Tensor]:
         seq = x.transpose(1, 2)  # (batch, time, channels)
         n_timepoints = seq.shape[1]
-        if lengths is None:
-            lengths = torch.full((seq.shape[0],), n_timepoints, dtype=torch.long)
+        if lengths is None or bool((lengths == n_timepoints).all()):
+            # nothing is padded: the dense kernels give the same outputs as
+            # packed ones and their backward is ~3x faster on CPU
+            out, state = self.rnn(seq)
+            h_n = state[0] if isinstance(state, tuple) else state
+            return out, h_n
         packed = pack_padded_sequence(
             seq, lengths.cpu().long(), batch_first=True, enforce_sorted=False
         )
