@@ -69,8 +69,9 @@ def _expected_failed(estimator):
     return getattr(estimator, "_more_expected_failed_checks", dict)()
 
 
+# the _get_test_params instances run in tests/test_common.py; here the defaults
 @parametrize_with_checks(
-    [cls(**cls._get_test_params()) for cls in ALL] + [cls() for cls in ALL],
+    [cls() for cls in ALL],
     expected_failed_checks=_expected_failed,
 )
 def test_sklearn_checks(estimator, check):

@@ -26,7 +26,6 @@ from sklearn.model_selection import (
 )
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skseq.windows import (
     WindowedClassifier,
@@ -330,9 +329,7 @@ def test_unwindow_averages_overlaps_and_marks_gaps():
 # --------------------------------------------------- WindowedClassifier
 
 
-@parametrize_with_checks([WindowedClassifier(**WindowedClassifier._get_test_params())])
-def test_sklearn_checks(estimator, check):
-    check(estimator)
+# sklearn's checks on WindowedClassifier run in tests/test_common.py
 
 
 def test_known_events_are_found_at_the_right_steps():
