@@ -340,7 +340,8 @@ def plot_confusion(
         bacc = balanced_accuracy_score(y_true, y_pred)
         title = f"macro-F1 {f1:.3f}, balanced accuracy {bacc:.3f}"
     ax.set_title(title)
-    if len(display.display_labels) > 6:
+    names = [str(label) for label in display.display_labels]
+    if sum(len(n) for n in names) > 40:  # long names would overlap
         ax.tick_params(axis="x", labelrotation=45)
     return ax
 
