@@ -188,7 +188,7 @@ class AugmentationOverSampler(_PanelSamplerMixin, BaseOverSampler):
         ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
     n_channels_in_ : int
         Channels of the panel seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, only for DataFrame input with string column names.
 
     See Also
@@ -206,8 +206,8 @@ class AugmentationOverSampler(_PanelSamplerMixin, BaseOverSampler):
 
     References
     ----------
-    .. [1] T. T. Um, F. M. J. Pfister, D. Pichler, S. Endo, M. Lang, S. Hirche,
-       U. Fietzek and D. Kulić, "Data augmentation of wearable sensor data for
+    .. [1] T. T. Um, F. M. J. Pfister, D. Pichler, S. Endo, M. Lang, S. Hirche, U.
+       Fietzek and D. Kulić, "Data augmentation of wearable sensor data for
        Parkinson's disease monitoring using convolutional neural networks",
        ICMI 2017.
     .. [2] B. K. Iwana and S. Uchida, "An empirical survey of data augmentation

@@ -201,7 +201,7 @@ class PanelSampler(_PanelSamplerMixin, BaseSampler):
         ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
     n_channels_in_ : int
         Channels of the panel seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, only for DataFrame input with string column names.
 
     See Also
