@@ -55,7 +55,10 @@ X_train, y_train = make_imbalanced(
 )
 lengths = X_train.shape[2] - np.isnan(X_train[:, 0]).sum(axis=1)
 print(f"training panel {X_train.shape}, lengths {lengths.min()}-{lengths.max()}")
-print("training counts:", dict(zip(*np.unique(y_train, return_counts=True))))
+print(
+    "training counts:",
+    {str(c): int(k) for c, k in zip(*np.unique(y_train, return_counts=True))},
+)
 
 # %%
 # Two attention BiLSTMs: plain loss vs class weights
