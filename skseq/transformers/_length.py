@@ -170,7 +170,7 @@ class Padder(_LengthTransformer):
 
         Returns
         -------
-        Xt : ndarray of shape (n_instances, n_channels, length_), float32
+        Xt : ndarray of shape (n_instances, n_channels, `length_`), float32
         """
         check_is_fitted(self)
         X, lengths = validate_panel(
@@ -258,7 +258,7 @@ class Truncator(_LengthTransformer):
 
         Returns
         -------
-        Xt : ndarray of shape (n_instances, n_channels, length_), float32
+        Xt : ndarray of shape (n_instances, n_channels, `length_`), float32
         """
         check_is_fitted(self)
         X, lengths = validate_panel(

@@ -171,7 +171,7 @@ class RollingFeatures(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        Xt : ndarray of shape (n_instances, n_channels_out_, n_timepoints), float32
+        Xt : ndarray of shape (n_instances, `n_channels_out_`, n_timepoints), float32
         """
         check_is_fitted(self)
         sizes, stats = self._check_params()
@@ -199,7 +199,7 @@ class RollingFeatures(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        names : ndarray of str, shape (n_channels_out_,)
+        names : ndarray of str, shape (`n_channels_out_`,)
             The input names, then ``"{channel}__{statistic}_{window}"``.
         """
         check_is_fitted(self)
