@@ -1,0 +1,98 @@
+"""Smoke test of the imbalance benchmark (benchmarks/bench_imbalance.py).
+
+Runs the benchmark's ``main`` in-process on its ``--quick`` setting (one data
+set, one seed, two epochs, a tiny FCN) at both imbalance ratios and checks
+that every remedy produced a row with finite scores in [0, 1]. Never asserts
+that a remedy helps: two epochs are not evidence, only the full run is.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, BENCH_DIR / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return _load("bench_imbalance")
+
+
+@pytest.fixture(scope="module")
+def quick_run(bench, tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "imbalance.md"
+    result = bench.main(["--quick", "--out", str(out)], log=lambda *a, **k: None)
+    return result, out
+
+
+def test_every_remedy_has_a_row_per_setting(bench, quick_run):
+    result, out = quick_run
+    keys = [(r.dataset, r.ratio, r.method) for r in result["records"]]
+    expected = {
+        ("ItalyPowerDemand", ratio, method)
+        for ratio in (10.0, 50.0)
+        for method in bench.METHODS
+    } | {("ItalyPowerDemand", None, bench.REFERENCE)}
+    assert len(keys) == len(expected) and set(keys) == expected
+    text = out.read_text()
+    for ratio in ("10×", "50×"):
+        for method in bench.METHODS:
+            assert f"| ItalyPowerDemand | {ratio} | " in text
+            # the detailed table has one row per (setting, remedy)
+            rows = [
+                line
+                for line in text.splitlines()
+                if line.startswith(f"| ItalyPowerDemand | {ratio} | ")
+                and f" | {method} | " in line
+            ]
+            assert rows, (ratio, method)
+    assert f"| {bench.REFERENCE} |" in text
+    for section in ("## Best remedy per setting", "## Each remedy over all settings"):
+        assert section in text
+
+
+def test_scores_are_finite_and_in_unit_interval(quick_run):
+    result, _ = quick_run
+    assert result["records"]
+    for r in result["records"]:
+        for value in (r.macro_f1, r.balanced_accuracy, r.minority_recall):
+            assert math.isfinite(value) and 0.0 <= value <= 1.0, r
+        assert r.fit_seconds > 0
+
+
+def test_subsampling_makes_the_minority_rare(quick_run):
+    # ItalyPowerDemand's train split has 34 series of class "1" and 33 of "2":
+    # 10x keeps round(33 / 10) = 3, 50x the floor of 2; the reference keeps all
+    result, _ = quick_run
+    by_ratio = {r.ratio: (r.n_minority, r.n_train) for r in result["records"]}
+    assert by_ratio[10.0] == (3, 36)
+    assert by_ratio[50.0] == (2, 35)
+    assert by_ratio[None] == (34, 67)
+
+
+def test_remedies_are_built_as_described(bench, quick_run):
+    result, _ = quick_run
+    cfg = result["config"]
+    # SMOTE needs k_neighbors < n_min: with 2 minority series only 1 neighbour
+    for n_min, k in ((2, 1), (3, 2), (10, 3)):
+        pipe = bench.make_estimator("SMOTE", n_min, 0, cfg)
+        assert pipe.steps[0][1].sampler.k_neighbors == k
+    focal = bench.make_estimator("focal", 2, 0, cfg)
+    assert focal.criterion.__name__ == "FocalLoss"
+    assert focal.criterion__alpha == "balanced"
+    assert bench.make_estimator("balanced batches", 2, 0, cfg).balanced_batches
+    with pytest.raises(ValueError, match="Unknown method"):
+        bench.make_estimator("no-such-remedy", 2, 0, cfg)
