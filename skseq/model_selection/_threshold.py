@@ -330,10 +330,12 @@ class MulticlassThresholdClassifierCV(
     Free per-class weights over-fit when a rare class has only a few samples
     in the out-of-fold predictions. Measured on JapaneseVowels with three of
     nine speakers made 8x rarer (3-4 training series each; five seeds; test
-    macro-F1 minus argmax): a GRU gained +0.008 with ``"prior"`` but lost
-    0.017 with ``"weights"``; a logistic regression gained +0.053 and +0.039
-    (``benchmarks/bench_model_selection.py``). Prefer ``"weights"`` when every
-    class has dozens of samples.
+    macro-F1 minus argmax, mean): a GRU gained +0.008 with ``"prior"`` but
+    lost 0.016 with ``"weights"``; a logistic regression gained +0.055 and
+    +0.039 (``benchmarks/bench_model_selection.py``). Prefer ``"weights"``
+    when every class has dozens of samples. Training with
+    ``class_weight="balanced"`` did better than either there (+0.05 to +0.06):
+    tune the decision when retraining with class weights is not an option.
 
     References
     ----------
