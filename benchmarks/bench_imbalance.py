@@ -61,7 +61,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +155,7 @@ class Record:
     balanced_accuracy: float
     minority_recall: float
     fit_seconds: float
+    same_as: float | None = None  # identical subsample to this ratio: not refitted
 
 
 # ------------------------------------------------------------------ data
@@ -272,14 +273,34 @@ def score(y_true: np.ndarray, y_pred: np.ndarray, minority: str) -> tuple[float,
     )
 
 
-def run_task(
-    name: str,
-    data: dict[str, np.ndarray],
-    ratio: float | None,
+def _fit_and_score(
+    method: str,
+    X: np.ndarray,
+    y: np.ndarray,
+    X_test: np.ndarray,
+    y_test: np.ndarray,
+    minority: str,
     seed: int,
     cfg: Config,
+) -> tuple[float, float, float, float]:
+    """Fit one remedy; its three test scores and the fit's wall seconds."""
+    n_min = int(np.unique(y, return_counts=True)[1].min())
+    est = make_estimator(method, n_min, seed, cfg)
+    start = time.perf_counter()
+    est.fit(X, y)
+    seconds = time.perf_counter() - start
+    return (*score(y_test, est.predict(X_test), minority), seconds)
+
+
+def run_task(
+    name: str, data: dict[str, np.ndarray], seed: int, cfg: Config
 ) -> list[Record]:
-    """All remedies on one (data set, ratio, seed); ``ratio=None``: the reference."""
+    """Every ratio and remedy (and the reference) of one data set and seed.
+
+    A ratio whose subsample is identical to an earlier ratio's (both hit the
+    floor of 2 minority series) is not fitted again: its records copy the
+    earlier ones and name it in ``same_as``.
+    """
     import torch
 
     from skseq.datasets import make_imbalanced
@@ -288,42 +309,60 @@ def run_task(
     warnings.filterwarnings("ignore", category=UserWarning)
     minority = minority_of(name, data["y_train"])
     X_pool, y_pool, X_test, y_test = split_for_seed(data, cfg.protocol, seed)
-    if ratio is None:
-        X, y, methods = X_pool, y_pool, ("plain CE",)
-    else:
-        X, y = make_imbalanced(
-            X_pool, y_pool, minority=minority, ratio=ratio, random_state=seed
+    settings: list[tuple[float | None, np.ndarray, np.ndarray, tuple[str, ...]]] = [
+        (
+            ratio,
+            *make_imbalanced(
+                X_pool, y_pool, minority=minority, ratio=ratio, random_state=seed
+            ),
+            cfg.methods,
         )
-        methods = cfg.methods
-    n_min = int(np.unique(y, return_counts=True)[1].min())
-    records = []
-    for method in methods:
-        est = make_estimator(method, n_min, seed, cfg)
-        start = time.perf_counter()
-        est.fit(X, y)
-        seconds = time.perf_counter() - start
-        f1, bacc, rec = score(y_test, est.predict(X_test), minority)
-        records.append(
-            Record(
-                dataset=name,
-                ratio=ratio,
-                seed=seed,
-                method=REFERENCE if ratio is None else method,
-                n_train=len(y),
-                n_minority=int((y == minority).sum()),
-                macro_f1=f1,
-                balanced_accuracy=bacc,
-                minority_recall=rec,
-                fit_seconds=seconds,
+        for ratio in cfg.ratios
+    ]
+    if cfg.reference:
+        settings.append((None, X_pool, y_pool, ("plain CE",)))
+    records: list[Record] = []
+    done: list[tuple[float | None, np.ndarray, np.ndarray]] = []
+    for ratio, X, y, methods in settings:
+        twin = next(
+            (
+                r
+                for r, Xd, yd in done
+                if np.array_equal(yd, y) and np.array_equal(Xd, X, equal_nan=True)
+            ),
+            None,
+        )
+        done.append((ratio, X, y))
+        for method in methods:
+            label = REFERENCE if ratio is None else method
+            if twin is not None:
+                old = next(r for r in records if r.ratio == twin and r.method == label)
+                records.append(replace(old, ratio=ratio, same_as=twin))
+                continue
+            f1, bacc, rec, seconds = _fit_and_score(
+                method, X, y, X_test, y_test, minority, seed, cfg
             )
-        )
+            records.append(
+                Record(
+                    dataset=name,
+                    ratio=ratio,
+                    seed=seed,
+                    method=label,
+                    n_train=len(y),
+                    n_minority=int((y == minority).sum()),
+                    macro_f1=f1,
+                    balanced_accuracy=bacc,
+                    minority_recall=rec,
+                    fit_seconds=seconds,
+                )
+            )
     return records
 
 
 def run(
     cfg: Config, log: Callable[..., None] = print
 ) -> tuple[list[Record], dict[str, dict[str, Any]]]:
-    """Every task of the run (joblib over tasks); the records and data set facts."""
+    """Every (data set, seed) task (joblib over them); records and data set facts."""
     from joblib import Parallel, delayed
 
     data = {name: load_splits(name) for name in cfg.datasets}
@@ -336,20 +375,14 @@ def run(
             "n_test": len(d["y_test"]),
             "shape": d["X_train"].shape[1:],
         }
-    ratios: list[float | None] = list(cfg.ratios)
-    if cfg.reference:
-        ratios.append(None)
-    tasks = [
-        (name, ratio, seed)
-        for name in cfg.datasets
-        for ratio in ratios
-        for seed in cfg.seeds
-    ]
-    log(f"{len(tasks)} tasks, {len(cfg.methods)} remedies each, n_jobs={cfg.n_jobs}")
+    tasks = [(name, seed) for name in cfg.datasets for seed in cfg.seeds]
+    log(
+        f"{len(tasks)} tasks (data set x seed), {len(cfg.ratios)} ratios x "
+        f"{len(cfg.methods)} remedies each, n_jobs={cfg.n_jobs}"
+    )
     start = time.perf_counter()
     results = Parallel(n_jobs=cfg.n_jobs, verbose=0)(
-        delayed(run_task)(name, data[name], ratio, seed, cfg)
-        for name, ratio, seed in tasks
+        delayed(run_task)(name, data[name], seed, cfg) for name, seed in tasks
     )
     records = [r for part in results for r in part]
     log(f"done in {time.perf_counter() - start:.0f} s")
@@ -367,14 +400,39 @@ def _fmt(values: Sequence[float]) -> str:
     return f"{mean:.3f} ± {std:.3f}"
 
 
-def _ratio_label(ratio: float | None) -> str:
-    return "full" if ratio is None else f"{ratio:g}×"
+def _duplicates(records: list[Record]) -> dict[tuple[str, float], float]:
+    """Settings whose subsample equals an earlier ratio's for every seed."""
+    out = {}
+    for dataset, ratio in dict.fromkeys(
+        (r.dataset, r.ratio) for r in records if r.ratio is not None
+    ):
+        group = [r for r in records if r.dataset == dataset and r.ratio == ratio]
+        twins = {r.same_as for r in group}
+        if len(twins) == 1 and None not in twins:
+            out[(dataset, ratio)] = twins.pop()
+    return out
+
+
+def _ratio_label(
+    ratio: float | None, dataset: str = "", records: Sequence[Record] = ()
+) -> str:
+    """``10×``; ``10× = 50×`` when the 50x subsample is the 10x one for every seed."""
+    if ratio is None:
+        return "full"
+    same = [
+        q
+        for (d, q), r in _duplicates(list(records)).items()
+        if d == dataset and r == ratio
+    ]
+    return " = ".join(f"{q:g}×" for q in [ratio, *same])
 
 
 def _settings(records: list[Record]) -> list[tuple[str, float]]:
+    """(data set, ratio) pairs in run order, without duplicates of earlier ones."""
+    dup = _duplicates(records)
     seen: dict[tuple[str, float], None] = {}
     for r in records:
-        if r.ratio is not None:
+        if r.ratio is not None and (r.dataset, r.ratio) not in dup:
             seen.setdefault((r.dataset, r.ratio), None)
     return list(seen)
 
@@ -418,7 +476,7 @@ def summary_rows(records: list[Record], methods: Sequence[str]) -> list[list[str
         rows.append(
             [
                 dataset,
-                _ratio_label(ratio),
+                _ratio_label(ratio, dataset, records),
                 _counts(best_group),
                 f"{plain[0]:.3f}",
                 best,
@@ -441,7 +499,10 @@ def overall_rows(records: list[Record], methods: Sequence[str]) -> list[list[str
     }
     rows = []
     for m in methods:
-        mine = [r for r in records if r.method == m and r.ratio is not None]
+        # duplicated settings (same subsample as an earlier ratio) count once
+        mine = [
+            r for r in records if r.method == m and (r.dataset, r.ratio) in settings
+        ]
         if not mine:
             continue
         setting_means = [
@@ -494,7 +555,7 @@ def detail_rows(records: list[Record], methods: Sequence[str]) -> list[list[str]
             rows.append(
                 [
                     dataset,
-                    _ratio_label(ratio),
+                    _ratio_label(ratio, dataset, records),
                     _counts(group),
                     m,
                     _fmt([r.macro_f1 for r in group]),
@@ -526,7 +587,7 @@ def pivot_rows(
 ) -> tuple[list[str], list[list[str]]]:
     """Remedies x settings, mean of ``metric``; the best of each column in bold."""
     settings = _settings(records)
-    headers = ["remedy"] + [f"{d} {_ratio_label(q)}" for d, q in settings]
+    headers = ["remedy"] + [f"{d} {_ratio_label(q, d, records)}" for d, q in settings]
     means = {
         (m, s): np.mean([getattr(r, metric) for r in _group(records, *s, m)])
         for m in methods
@@ -581,7 +642,10 @@ def render(
         "",
         "Scores on the test split, mean ± std (ddof=1) over seeds. "
         "`n_min / n_train`: minority and total training series after "
-        "subsampling (before any oversampling). Fit seconds: median, load-dependent.",
+        "subsampling (before any oversampling). `10× = 50×`: both ratios leave "
+        "the same training series (the floor of 2 minority series) for every "
+        "seed, so the setting was fitted and is counted once. Fit seconds: "
+        "median, load-dependent.",
         "",
         "## Best remedy per setting (macro-F1)",
         "",

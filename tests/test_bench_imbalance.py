@@ -1,8 +1,9 @@
 """Smoke test of the imbalance benchmark (benchmarks/bench_imbalance.py).
 
 Runs the benchmark's ``main`` in-process on its ``--quick`` setting (one data
-set, one seed, two epochs, a tiny FCN) at both imbalance ratios and checks
-that every remedy produced a row with finite scores in [0, 1]. Never asserts
+set, one seed, two epochs, a tiny FCN) at three imbalance ratios and checks
+that every remedy produced a row with finite scores in [0, 1], and that a
+ratio whose subsample repeats an earlier one's is reported once. Never asserts
 that a remedy helps: two epochs are not evidence, only the full run is.
 """
 
@@ -34,7 +35,10 @@ def bench():
 @pytest.fixture(scope="module")
 def quick_run(bench, tmp_path_factory):
     out = tmp_path_factory.mktemp("bench") / "imbalance.md"
-    result = bench.main(["--quick", "--out", str(out)], log=lambda *a, **k: None)
+    # ItalyPowerDemand keeps round(33 / ratio) minority series, at least 2:
+    # 3 at 10x, 2 at 20x and 2 at 50x (the same 2 for the same seed)
+    argv = ["--quick", "--ratios", "10", "20", "50", "--out", str(out)]
+    result = bench.main(argv, log=lambda *a, **k: None)
     return result, out
 
 
@@ -43,12 +47,12 @@ def test_every_remedy_has_a_row_per_setting(bench, quick_run):
     keys = [(r.dataset, r.ratio, r.method) for r in result["records"]]
     expected = {
         ("ItalyPowerDemand", ratio, method)
-        for ratio in (10.0, 50.0)
+        for ratio in (10.0, 20.0, 50.0)
         for method in bench.METHODS
     } | {("ItalyPowerDemand", None, bench.REFERENCE)}
     assert len(keys) == len(expected) and set(keys) == expected
     text = out.read_text()
-    for ratio in ("10×", "50×"):
+    for ratio in ("10×", "20× = 50×"):
         for method in bench.METHODS:
             assert f"| ItalyPowerDemand | {ratio} | " in text
             # the detailed table has one row per (setting, remedy)
@@ -75,12 +79,30 @@ def test_scores_are_finite_and_in_unit_interval(quick_run):
 
 def test_subsampling_makes_the_minority_rare(quick_run):
     # ItalyPowerDemand's train split has 34 series of class "1" and 33 of "2":
-    # 10x keeps round(33 / 10) = 3, 50x the floor of 2; the reference keeps all
+    # 10x keeps round(33 / 10) = 3, 20x and 50x the floor of 2; the reference
+    # keeps all
     result, _ = quick_run
     by_ratio = {r.ratio: (r.n_minority, r.n_train) for r in result["records"]}
     assert by_ratio[10.0] == (3, 36)
-    assert by_ratio[50.0] == (2, 35)
+    assert by_ratio[20.0] == by_ratio[50.0] == (2, 35)
     assert by_ratio[None] == (34, 67)
+
+
+def test_identical_subsample_is_fitted_and_reported_once(quick_run):
+    result, out = quick_run
+    records = result["records"]
+    at = {(r.ratio, r.method): r for r in records}
+    for r in records:
+        if r.ratio == 50.0:
+            # same training series as at 20x: copied, not refitted
+            assert r.same_as == 20.0
+            twin = at[(20.0, r.method)]
+            assert (r.macro_f1, r.fit_seconds) == (twin.macro_f1, twin.fit_seconds)
+        else:
+            assert r.same_as is None
+    text = out.read_text()
+    assert "| ItalyPowerDemand | 50× |" not in text
+    assert "ItalyPowerDemand 20× = 50×" in text  # the pivot tables' column
 
 
 def test_remedies_are_built_as_described(bench, quick_run):
