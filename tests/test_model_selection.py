@@ -566,3 +566,18 @@ def test_cluster_backend_errors(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray.util.joblib", None)
     with pytest.raises(ImportError, match=r"pip install 'skseq\[ray\]'"):
         cluster_backend("ray")
+
+
+def test_meta_estimators_take_sktime_multiindex_panels():
+    """pd-multiindex frames have one row per time step: rows must not be split."""
+    from sktime.datasets import load_italy_power_demand
+
+    X, y = load_italy_power_demand(
+        split="train", return_X_y=True, return_type="pd-multiindex"
+    )
+    assert len(X) == 24 * len(y)
+    tiny = {"module__hidden_size": 4, "max_epochs": 2, "random_state": 0}
+    thresholds = MulticlassThresholdClassifierCV(LSTMClassifier(**tiny), cv=3)
+    assert thresholds.fit(X, y).predict(X).shape == y.shape
+    cascade = CascadeClassifier(LSTMClassifier(**tiny), LSTMClassifier(**tiny))
+    assert cascade.fit(X, y).predict_proba(X).shape == (len(y), 2)
