@@ -331,3 +331,10 @@ def test_early_stopping_on_macro_f1(italy):
     scores = clf.history[:, "valid_f1_macro"]
     assert all(0.0 <= s <= 1.0 for s in scores)
     assert len(scores) < 40
+
+
+def test_probabilities_sum_to_one_in_float64(fitted_vowels, vowels):
+    _, _, Xt, _ = vowels
+    proba = fitted_vowels.predict_proba(Xt)
+    assert proba.dtype == np.float64
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=0, atol=1e-12)

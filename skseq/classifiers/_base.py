@@ -611,7 +611,11 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         """
         check_is_fitted(self, "module_")
         with self._runtime():
-            return super().predict_proba(X).astype(np.float64, copy=False)
+            proba = super().predict_proba(X).astype(np.float64)
+        if self.predict_nonlinearity == "auto":
+            # float32 softmax rows miss 1 by ~1e-7; scorers such as log-loss warn
+            proba /= proba.sum(axis=1, keepdims=True)
+        return proba
 
     def predict(self, X) -> np.ndarray:
         """Most probable class of every series, as the labels given in fit.
