@@ -432,6 +432,27 @@ class BaseSequenceClassifier(NeuralNetClassifier):
             )
         return bool(self.bucket_by_length)
 
+    def infer(self, x, **fit_params):
+        if isinstance(x, dict):
+            # batches are already tensors: skip skorch's recursive to_tensor
+            x = {k: v.to(self.device) for k, v in x.items()}
+            return self.module_(**x, **fit_params)
+        return super().infer(x, **fit_params)
+
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        # skorch's loop, with the batch size read off the targets directly
+        if iterator is None:
+            return
+        batch_count = 0
+        for batch in iterator:
+            self.notify("on_batch_begin", batch=batch, training=training)
+            step = step_fn(batch, **fit_params)
+            self.history.record_batch(prefix + "_loss", step["loss"].item())
+            self.history.record_batch(prefix + "_batch_size", len(batch[1]))
+            self.notify("on_batch_end", batch=batch, training=training, **step)
+            batch_count += 1
+        self.history.record(prefix + "_batch_count", batch_count)
+
     def _set_training(self, training: bool = True) -> None:
         # skorch flips every module's mode on every batch; only flip on change
         for name in self._modules + self._criteria:
