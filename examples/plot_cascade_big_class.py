@@ -83,9 +83,10 @@ def cnn():
 
 
 def pipeline(classifier):
-    # per-channel scaling keeps the current amplitude, which tells appliances
-    # apart; per-series z-normalisation would discard it
-    return make_pipeline(Truncator(length=256), Normalizer(scope="channel"), classifier)
+    # per-series z-normalisation: measured on this subset, it beats
+    # per-channel scaling by far (the level of a current signature varies
+    # between recordings of one appliance more than its shape does)
+    return make_pipeline(Truncator(length=256), Normalizer(), classifier)
 
 
 # %%

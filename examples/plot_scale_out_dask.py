@@ -69,7 +69,6 @@ def make_search(n_jobs):
     grid = {
         "lstmclassifier__module__hidden_size": [8, 16],
         "lstmclassifier__criterion__gamma": [0.0, 2.0],
-        "lstmclassifier__lr": [3e-3, 1e-2],
     }
     if QUICK:
         grid = {"lstmclassifier__module__hidden_size": [4, 8]}
