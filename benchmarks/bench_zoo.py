@@ -289,7 +289,7 @@ def load_plaid(size: int = 0, seed: int = 0) -> Dataset:
                 idx, train_size=size, stratify=y, random_state=seed
             )
             idx = np.sort(idx)
-        series = [np.asarray(X.iloc[i, 0], dtype=np.float64)[None, :] for i in idx]
+        series = [np.array(X.iloc[i, 0], dtype=np.float64)[None, :] for i in idx]
         parts.append((series, y[idx], X.iloc[idx]))
     (Xtr, ytr, Ptr), (Xte, yte, Pte) = parts
     lengths = [a.shape[1] for a in Xtr + Xte]
@@ -409,16 +409,16 @@ def skseq_classifier(
 ):
     """The skseq estimator of ``spec`` with the benchmark's settings."""
     cls = getattr(skc, spec.classifier)
-    module = {f"module__{k}": v for k, v in spec.module_kwargs.items()}
-    return cls(
-        max_epochs=epochs,
-        batch_size=cfg.batch_size,
-        lr=cfg.lr,
-        random_state=seed,
-        n_threads=1,
-        **module,
-        **params,
-    )
+    kwargs: dict[str, Any] = {
+        "max_epochs": epochs,
+        "batch_size": cfg.batch_size,
+        "lr": cfg.lr,
+        "random_state": seed,
+        "n_threads": 1,
+        **{f"module__{k}": v for k, v in spec.module_kwargs.items()},
+    }
+    kwargs.update(params)
+    return cls(**kwargs)
 
 
 def fit_skseq(

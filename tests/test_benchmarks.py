@@ -137,3 +137,142 @@ def test_hand_loop_mirrors_length_bucketing_on_unequal_lengths(bench_rnn):
     plain = bench_rnn.fit_hand_loop("GRU", data, cfg, 2, bucket=False).epoch_losses
     assert hand == pytest.approx(skseq, rel=1e-4)
     assert plain != pytest.approx(skseq, rel=1e-4)
+
+
+# --------------------------------------------------------------- bench_zoo.py
+@pytest.fixture(scope="module")
+def zoo_run(tmp_path_factory):
+    # GunPoint (equal length) and a 12+12 PLAID subset (ragged list, zero-padded
+    # for sktime); CNN has an sktime torch peer, CNN-LSTM has none
+    bench_zoo = _load("bench_zoo")
+    out = tmp_path_factory.mktemp("bench") / "zoo.md"
+    argv = ["--quick", "--datasets", "GunPoint", "PLAID", "--plaid-size", "12"]
+    argv += ["--models", "CNN", "CNN-LSTM", "--out", str(out)]
+    return bench_zoo, bench_zoo.main(argv, log=lambda *a, **k: None), out
+
+
+def test_zoo_table_rows_ratios_and_same_arithmetic(zoo_run):
+    bench_zoo, result, out = zoo_run
+    assert [(c["skseq"].dataset, c["skseq"].model) for c in result["cells"]] == [
+        ("GunPoint", "CNN"),
+        ("GunPoint", "CNN-LSTM"),
+        ("PLAID (12+12 subset)", "CNN"),
+        ("PLAID (12+12 subset)", "CNN-LSTM"),
+    ]
+    for cells in result["cells"]:
+        for name in ("skseq", "hand loop"):
+            cell = cells[name]
+            assert len(cell.cpu) == len(cell.fit_cpu) == len(cell.accuracy) == 1
+            assert cell.cpu[0] > 0 and cell.fit_cpu[0] > 0
+            assert 0.0 <= cell.accuracy[0] <= 1.0
+        # the hand loop trains the same weights on the same batches as skseq
+        assert cells["skseq"].losses[0] == pytest.approx(
+            cells["hand loop"].losses[0], rel=1e-4
+        )
+        assert cells["hand loop"].note.startswith("train losses = skseq's")
+    cnn_plaid, lstm_plaid = result["cells"][2], result["cells"][3]
+    assert cnn_plaid["sktime"].cpu and "zero-padded to" in cnn_plaid["sktime"].note
+    assert not lstm_plaid["sktime"].cpu and lstm_plaid["sktime"].note.startswith("n/a")
+    by_model = {(r["dataset"], r["model"]): r for r in result["ratios"]}
+    assert by_model[("GunPoint", "CNN")]["skseq_over_sktime_epoch_cpu"] > 0
+    assert math.isnan(by_model[("GunPoint", "CNN-LSTM")]["skseq_over_sktime_epoch_cpu"])
+    assert all(r["skseq_over_hand_fit_cpu"] > 0 for r in result["ratios"])
+    text = out.read_text()
+    assert "## Ratios" in text and "| GunPoint | CNN | sktime |" in text
+
+
+def test_zoo_hand_loop_padding_and_plaid_subset(zoo_run):
+    import numpy as np
+
+    bench_zoo = zoo_run[0]
+    ragged = [np.arange(6.0).reshape(2, 3), np.ones((2, 5))]
+    x, lengths = bench_zoo.pad_zeros(ragged)
+    assert lengths.tolist() == [3, 5] and x.shape == (2, 2, 5)
+    assert float(x[0, :, 3:].abs().sum()) == 0.0
+    data = bench_zoo.load_plaid(size=12, seed=0)
+    assert len(data.X_train) == len(data.y_train) == 12 and not data.equal_length
+    train, test = bench_zoo.zero_padded(data)
+    assert train.shape == (12, 1, data.max_length) == (12, *test.shape[1:])
+    assert all(
+        train[i, 0, : a.shape[1]].tolist() == a[0].tolist()
+        for i, a in enumerate(data.X_train)
+    )
+
+
+# ------------------------------------------------------------- bench_speed.py
+def test_speed_sections_run_and_report(tmp_path):
+    # every section but compile (torch.compile takes minutes on 2 cores)
+    bench_speed = _load("bench_speed")
+    s = bench_speed.Settings(
+        epochs=1,
+        repeats=1,
+        plaid_size=12,
+        bucket_models=("CNN",),
+        recording_steps=5_000,
+        window_length=64,
+        window_step=16,
+        thread_epochs=1,
+        thread_models=("CNN",),
+        overhead_models=("CNN",),
+        overhead_epochs=1,
+    )
+    quiet = lambda *a, **k: None  # noqa: E731
+    text, rec = bench_speed.bench_bucketing(s, log=quiet)
+    assert rec["CNN"]["epoch_ratio_cpu"] > 0 and "bucket_by_length" in text
+    text, rec = bench_speed.bench_inference(s, log=quiet)
+    assert all(v > 0 for v in rec.values()) and "windows/s" in text
+    text, rec = bench_speed.bench_threads(s, log=quiet)
+    assert set(rec) == {"CNN, busy=False", "CNN, busy=True"}
+    assert all(v > 0 for v in rec.values())
+    text, rec = bench_speed.bench_overhead(s, log=quiet)
+    assert rec["CNN"]["fit_cpu"] > 0 and text.count("| CNN |") == 1
+    assert "| yes |" in text  # same training losses as the hand loop
+
+
+def test_speed_busy_core_starts_and_stops_a_process():
+    import multiprocessing
+
+    bench_speed = _load("bench_speed")
+    before = set(multiprocessing.active_children())
+    with bench_speed.busy_core(True):
+        spinning = set(multiprocessing.active_children()) - before
+        assert len(spinning) == 1 and next(iter(spinning)).is_alive()
+    assert not next(iter(spinning)).is_alive()
+    with bench_speed.busy_core(False):
+        assert set(multiprocessing.active_children()) == before
+
+
+# --------------------------------------------------------------- run_all.py
+def test_run_all_runs_each_script_and_summarises(tmp_path):
+    run_all = _load("run_all")
+    table = (
+        "# T\n\n- date: x\n- other\n\n## Seconds\n\n| a |\n|---|\n| 1 |\n\n"
+        "## Ratios\n\n| r |\n|---|\n| 0.9× [0.8–1.0] |\n"
+    )
+    good = (
+        "import sys\n"
+        "out = sys.argv[sys.argv.index('--out') + 1]\n"
+        "assert '--quick' in sys.argv\n"
+        f"open(out, 'w', encoding='utf-8').write({table!r})\n"
+    )
+    (tmp_path / "bench_good.py").write_text(good)
+    (tmp_path / "bench_bad.py").write_text("raise RuntimeError('boom')\n")
+    (tmp_path / "helper.py").write_text("raise SystemExit('not a benchmark')\n")
+    results = tmp_path / "res"
+    argv = ["--quick", "--bench-dir", str(tmp_path), "--results", str(results)]
+    outcomes = run_all.main(argv, log=lambda *a, **k: None)
+    assert [(o.name, o.returncode) for o in outcomes] == [("bad", 1), ("good", 0)]
+    summary = (results / "SUMMARY.md").read_text()
+    assert "| good | ok |" in summary and "| bad | failed (exit 1) |" in summary
+    assert "RuntimeError: boom" in summary
+    assert "[good.md](good.md)" in summary and "- date: x" in summary
+    # a script not in SUMMARY_SECTIONS contributes its first table
+    assert "| a |" in summary and "0.9× [0.8–1.0]" not in summary
+    run_all.SUMMARY_SECTIONS["good"] = ("Ratios",)
+    try:
+        run_all.write_summary(outcomes, results, quick=True)
+    finally:
+        del run_all.SUMMARY_SECTIONS["good"]
+    summary = (results / "SUMMARY.md").read_text()
+    assert "#### Ratios" in summary and "0.9× [0.8–1.0]" in summary
+    assert "| a |" not in summary

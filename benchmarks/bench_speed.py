@@ -1,0 +1,743 @@
+"""Speed on a small CPU: the five measurements of issue 8, in one run.
+
+1. **Length bucketing on PLAID** (unequal lengths 100-1,344):
+   ``FCNClassifier`` on all of PLAID and ``LSTMClassifier`` on a stratified
+   subset (``--rnn-plaid-size``; a recurrent epoch over all of PLAID takes
+   ~25 s here), each with ``bucket_by_length=True`` and ``False``, same batch
+   size and seeds, rounds interleaved (T, F / F, T / ...). Per-epoch time
+   (the training epochs alone), fit time / epochs, prediction time on the
+   test split (sorted by length when bucketing) and test accuracy / macro-F1
+   of the timed fits. Target: bucketed epoch <= 0.5x padded.
+2. **Opt-in compilation**: ``compile=True`` (skorch's ``torch.compile``) vs
+   eager, per model family on GunPoint: the first epoch (which compiles),
+   the mean of the later epochs, the speed-up of the later epochs, the
+   largest difference of the predicted probabilities, and any failure. The
+   inductor cache is a fresh folder per run (a user's first run); compiling
+   runs gcc in child processes, so CPU time here is this process *plus* its
+   children.
+3. **Inference**: windows per second of ``WindowedClassifier.predict`` around
+   a small ``CNNClassifier`` on a long synthetic recording, next to the same
+   fitted network called in a plain ``torch.inference_mode`` loop over the
+   same windows (the ceiling), and the inner classifier's ``predict_proba``
+   on the materialised windows with skseq's default inference batch
+   (``max(4 x batch_size, 128)``) vs skorch's usual (``batch_size``) vs 4096.
+4. **Threads**: fit time of ``FCNClassifier`` and ``LSTMClassifier`` on
+   GunPoint with ``n_threads=1`` and ``2``, with no extra load and while a
+   second process (started and stopped here) spins on one core, interleaved.
+   Also records what skseq's default (``n_threads=None``) resolves to.
+5. **Loop overhead**: skseq's fit vs the hand-written loop of
+   ``bench_zoo.py`` (same network, weights and batches; training losses
+   compared) over more epochs than the zoo run. Target: fit <= 1.05x.
+
+Every section pins torch to one thread except (4). The machine's load
+average is in the header: on a shared machine read the ratios, and the CPU
+columns, which other processes disturb less than wall time.
+
+Run from the repository root::
+
+    python benchmarks/bench_speed.py                # ~10 min on 2 shared cores
+    python benchmarks/bench_speed.py --quick        # smoke run
+    python benchmarks/bench_speed.py --sections bucketing threads
+    python benchmarks/bench_speed.py --sections compile \\
+        --compile-models CNN FCN ResNet InceptionTime LSTM-FCN CNN-LSTM \\
+        AttentionLSTM Transformer LSTM
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import multiprocessing
+import os
+import resource
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (  # noqa: E402
+    environment_lines,
+    fmt_range,
+    load_dataset,
+    markdown_table,
+    set_torch_threads,
+    summarize,
+    time_call,
+    write_markdown,
+)
+from bench_zoo import (  # noqa: E402
+    CLOCK,
+    MODELS,
+    Config,
+    _clock_callback,
+    fit_hand_loop,
+    fit_skseq,
+    load_plaid,
+    skseq_classifier,
+)
+
+SECTIONS = ("bucketing", "compile", "inference", "threads", "overhead")
+TARGET_BUCKET = 0.5
+TARGET_HAND = 1.05
+
+
+@dataclass
+class Settings:
+    quick: bool = False
+    epochs: int = 2
+    repeats: int = 3
+    batch_size: int = 16
+    seed: int = 0
+    plaid_size: int = 0  # FCN bucketing: 0 = all of PLAID
+    rnn_plaid_size: int = 128
+    bucket_models: tuple[str, ...] = ("FCN", "LSTM")
+    compile_models: tuple[str, ...] = ("FCN", "LSTM", "Transformer")
+    compile_epochs: int = 4
+    recording_steps: int = 200_000
+    window_length: int = 128
+    window_step: int = 8
+    thread_epochs: int = 3
+    thread_models: tuple[str, ...] = ("FCN", "LSTM")
+    overhead_models: tuple[str, ...] = ("FCN", "LSTM", "Transformer")
+    overhead_epochs: int = 10
+
+
+def _cpu_with_children() -> float:
+    """CPU seconds of this process and its finished children (gcc, for compile)."""
+    own = time.process_time()
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own + kids.ru_utime + kids.ru_stime
+
+
+def _epochs(result_times: list[tuple[float, float]]) -> tuple[float, float]:
+    arr = np.asarray(result_times).reshape(-1, 2)
+    return float(arr[:, 0].mean()), float(arr[:, 1].mean())
+
+
+def _scores(y_true, y_pred) -> tuple[float, float]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return (
+        float(accuracy_score(y_true, y_pred)),
+        float(f1_score(y_true, y_pred, average="macro")),
+    )
+
+
+# ------------------------------------------------------- 1. length bucketing
+@dataclass
+class BucketCell:
+    model: str
+    bucket: bool
+    epoch_cpu: list[float] = field(default_factory=list)
+    epoch_wall: list[float] = field(default_factory=list)
+    fit_cpu: list[float] = field(default_factory=list)
+    predict_cpu: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    macro_f1: list[float] = field(default_factory=list)
+
+
+def bench_bucketing(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
+    # a recurrent epoch over all of PLAID costs ~25 s here: RNNs get a subset
+    plans = [
+        (
+            model,
+            load_plaid(
+                s.rnn_plaid_size if "LSTM" in model or "GRU" in model else s.plaid_size,
+                s.seed,
+            ),
+            {},
+        )
+        for model in s.bucket_models
+    ]
+    cfg = Config(epochs=s.epochs, batch_size=s.batch_size, seed=s.seed)
+    rows, records = [], {}
+    for model, data, extra in plans:
+        spec = MODELS[model]
+        cells = {b: BucketCell(model, b) for b in (True, False)}
+        for b in (True, False):  # warm-up on a slice
+            fit_skseq(
+                spec,
+                data.X_train[:32],
+                data.y_train[:32],
+                cfg,
+                1,
+                s.seed,
+                bucket_by_length=b,
+                **extra,
+            )
+        for r in range(s.repeats):
+            for b in (True, False) if r % 2 == 0 else (False, True):
+                params = {"bucket_by_length": b, **extra}
+                clf = skseq_classifier(
+                    spec,
+                    cfg,
+                    cfg.epochs,
+                    s.seed + r,
+                    callbacks=[("epoch_clock", _clock_callback())],
+                    **params,
+                )
+                CLOCK.take()
+                t = time_call(lambda clf=clf: clf.fit(data.X_train, data.y_train))
+                ew, ec = _epochs(CLOCK.take())
+                p = time_call(lambda clf=clf: clf.predict(data.X_test))
+                cell = cells[b]
+                cell.epoch_cpu.append(ec)
+                cell.epoch_wall.append(ew)
+                cell.fit_cpu.append(t.cpu / cfg.epochs)
+                cell.predict_cpu.append(p.cpu)
+                acc, f1 = _scores(data.y_test, p.result)
+                cell.accuracy.append(acc)
+                cell.macro_f1.append(f1)
+                log(
+                    f"  bucketing {model} {data.name} bucket={b} seed {s.seed + r}: "
+                    f"epoch {ec:.3f} s CPU ({ew:.3f} wall), predict {p.cpu:.3f} s, "
+                    f"acc {acc:.3f}"
+                )
+        on, off = cells[True], cells[False]
+        ratio = summarize(a / b for a, b in zip(on.epoch_cpu, off.epoch_cpu))
+        ratio_w = summarize(a / b for a, b in zip(on.epoch_wall, off.epoch_wall))
+        ratio_fit = summarize(a / b for a, b in zip(on.fit_cpu, off.fit_cpu))
+        ratio_pred = summarize(a / b for a, b in zip(on.predict_cpu, off.predict_cpu))
+        records[model] = {
+            "epoch_ratio_cpu": ratio.median,
+            "epoch_ratio_wall": ratio_w.median,
+            "fit_ratio_cpu": ratio_fit.median,
+            "predict_ratio_cpu": ratio_pred.median,
+        }
+        for cell in (on, off):
+            rows.append(
+                [
+                    model,
+                    data.name,
+                    "True" if cell.bucket else "False (pad to batch's longest)",
+                    fmt_range(summarize(cell.epoch_cpu), 3),
+                    fmt_range(summarize(cell.epoch_wall), 3),
+                    fmt_range(summarize(cell.fit_cpu), 3),
+                    fmt_range(summarize(cell.predict_cpu), 3),
+                    fmt_range(summarize(cell.accuracy), 3),
+                    fmt_range(summarize(cell.macro_f1), 3),
+                    (
+                        f"{fmt_range(ratio, 2, '×')} (wall {ratio_w.median:.2f}×; "
+                        f"fit {ratio_fit.median:.2f}×, predict "
+                        f"{ratio_pred.median:.2f}×): "
+                        + ("meets" if ratio.median <= TARGET_BUCKET else "MISSES")
+                        + f" ≤ {TARGET_BUCKET}×"
+                    )
+                    if cell.bucket
+                    else "",
+                ]
+            )
+    text = "\n".join(
+        [
+            "## 1. Length bucketing on PLAID",
+            "",
+            f"{s.epochs} epochs per fit, batch size {s.batch_size}, {s.repeats} "
+            "interleaved rounds (one seed each), 1 torch thread. Without bucketing "
+            "every batch is still trimmed to its own longest series (skseq always "
+            "does that); bucketing additionally groups similar lengths. Epoch = "
+            "mean training epoch; predict = `predict` on the whole test split "
+            "(sorted by length when bucketing). Accuracy from these short fits.",
+            "",
+            markdown_table(
+                [
+                    "model",
+                    "data",
+                    "bucket_by_length",
+                    "epoch s (CPU)",
+                    "epoch s (wall)",
+                    "fit / epochs s (CPU)",
+                    "predict s (CPU)",
+                    "test acc",
+                    "test macro-F1",
+                    "bucketed / padded, epoch CPU",
+                ],
+                rows,
+            ),
+        ]
+    )
+    return text, records
+
+
+# ----------------------------------------------------------- 2. compilation
+def bench_compile(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
+    data = load_dataset("GunPoint")
+    cfg = Config(epochs=s.compile_epochs, batch_size=s.batch_size, seed=s.seed)
+    # a fresh inductor cache: what a user's first compiled fit costs
+    os.environ["TORCHINDUCTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="skseq_inductor_")
+    rows, records = [], {}
+    for model in s.compile_models:
+        spec = MODELS[model]
+        out: dict[bool, dict[str, Any]] = {}
+        for compiled in (False, True):
+            torch._dynamo.reset()
+            clf = skseq_classifier(
+                spec,
+                cfg,
+                cfg.epochs,
+                s.seed,
+                compile=compiled,
+                callbacks=[("epoch_clock", _clock_callback())],
+            )
+            CLOCK.take()
+            wall0, cpu0 = time.perf_counter(), _cpu_with_children()
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    clf.fit(data.X_train, data.y_train)
+                    proba = clf.predict_proba(data.X_test)
+            except Exception as exc:  # a failure is a result
+                msg = " ".join(str(exc).split())[:200]
+                out[compiled] = {"error": f"{type(exc).__name__}: {msg}"}
+                log(f"  compile {model} compile={compiled}: FAILED {msg[:100]}")
+                continue
+            times = np.asarray(CLOCK.take()).reshape(-1, 2)
+            out[compiled] = {
+                "fit_wall": time.perf_counter() - wall0,
+                "fit_cpu": _cpu_with_children() - cpu0,
+                "first_wall": float(times[0, 0]),
+                "later_wall": float(times[1:, 0].mean()),
+                "later_cpu": float(times[1:, 1].mean()),
+                "proba": proba,
+            }
+            log(
+                f"  compile {model} compile={compiled}: first epoch "
+                f"{times[0, 0]:.2f} s wall, later {times[1:, 1].mean():.3f} s CPU"
+            )
+        eager, comp = out[False], out.get(True, {})
+        if "error" in eager:
+            rows.append([model, "eager fails: " + eager["error"], *[""] * 6])
+            continue
+        if "error" in comp:
+            rows.append(
+                [
+                    model,
+                    f"{eager['later_cpu']:.3f}",
+                    "fails",
+                    "–",
+                    f"{eager['first_wall']:.2f}",
+                    "–",
+                    "–",
+                    comp["error"],
+                ]
+            )
+            records[model] = {"error": comp["error"]}
+            continue
+        speedup = eager["later_cpu"] / comp["later_cpu"]
+        diff = float(np.max(np.abs(eager["proba"] - comp["proba"])))
+        records[model] = {
+            "speedup_later_epochs": speedup,
+            "compile_first_epoch_wall": comp["first_wall"],
+            "max_proba_diff": diff,
+        }
+        rows.append(
+            [
+                model,
+                f"{eager['later_cpu']:.3f}",
+                f"{comp['later_cpu']:.3f}",
+                f"{speedup:.2f}×",
+                f"{eager['first_wall']:.2f}",
+                f"{comp['first_wall']:.1f}",
+                f"{diff:.1e}",
+                f"fit {eager['fit_wall']:.1f} s eager vs {comp['fit_wall']:.1f} s "
+                f"compiled (wall; CPU incl. compiler {comp['fit_cpu']:.1f} s)",
+            ]
+        )
+    text = "\n".join(
+        [
+            "## 2. `compile=True` vs eager, per model family (GunPoint, CPU)",
+            "",
+            f"{s.compile_epochs} epochs, batch size {s.batch_size}, 1 torch thread, "
+            "fresh inductor cache. 'later epochs' = mean of epochs 2.. (compiled "
+            "code running); speed-up = eager / compiled on those. The first "
+            "compiled epoch includes tracing and C++ compilation; GunPoint's last "
+            "batch is smaller, so a second (dynamic-shape) graph is compiled too.",
+            "",
+            markdown_table(
+                [
+                    "model",
+                    "eager later epochs s (CPU)",
+                    "compiled later epochs s (CPU)",
+                    "speed-up",
+                    "eager first epoch s (wall)",
+                    "compiled first epoch s (wall)",
+                    "max |Δ proba|",
+                    "note",
+                ],
+                rows,
+            ),
+        ]
+    )
+    return text, records
+
+
+# -------------------------------------------------------------- 3. inference
+def bench_inference(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
+    from bench_windows import make_recording
+
+    from skseq.windows import WindowedClassifier, make_windows
+
+    X_fit, y_fit = make_recording(20_000, 3, seed=1)
+    X, _ = make_recording(s.recording_steps, 3, seed=2)
+    inner_params = {
+        "module__n_filters": (8, 8),
+        "max_epochs": 1,
+        "random_state": 0,
+        "batch_size": 64,
+        "n_threads": 1,
+    }
+    from skseq.classifiers import CNNClassifier
+
+    clf = WindowedClassifier(
+        CNNClassifier(**inner_params),
+        length=s.window_length,
+        step=s.window_step,
+        label="majority",
+    ).fit(X_fit, y_fit)
+    windows = make_windows(X, length=s.window_length, step=s.window_step)[0]
+    n_windows = len(windows) + int((X.shape[1] - s.window_length) % s.window_step != 0)
+    inner = clf.estimator_
+    net = inner.module_
+    W = np.ascontiguousarray(np.asarray(windows), dtype=np.float32)
+
+    def plain_loop() -> np.ndarray:
+        net.eval()
+        out = []
+        with torch.inference_mode():
+            for i in range(0, len(W), 4096):
+                out.append(torch.softmax(net(torch.from_numpy(W[i : i + 4096])), -1))
+        return torch.cat(out).numpy()
+
+    def inner_proba(batch: int) -> Callable[[], np.ndarray]:
+        def run() -> np.ndarray:
+            # skseq's default is max(4 x batch_size, 128) when this is unset;
+            # setting it explicitly runs the same code path. Set as an
+            # attribute: skorch 1.4's set_params(iterator_valid__batch_size=...)
+            # on a fitted net raises "Something went wrong"
+            inner.iterator_valid__batch_size = batch
+            return inner.predict_proba(W)
+
+        return run
+
+    default_batch = max(4 * inner.batch_size, 128)
+    phases = [
+        (
+            f"WindowedClassifier.predict, {s.recording_steps:,}-step recording",
+            lambda: clf.predict(X),
+            n_windows,
+        ),
+        ("plain torch loop, same network, 4096 windows a batch", plain_loop, len(W)),
+        (
+            f"inner predict_proba, skseq default batch ({default_batch})",
+            inner_proba(default_batch),
+            len(W),
+        ),
+        (
+            f"inner predict_proba, batch = batch_size ({inner.batch_size}, skorch's "
+            "usual)",
+            inner_proba(inner.batch_size),
+            len(W),
+        ),
+        ("inner predict_proba, batch 4096", inner_proba(4096), len(W)),
+    ]
+    times: dict[str, list[float]] = {name: [] for name, _, _ in phases}
+    for name, fn, _ in phases:
+        fn()  # warm-up
+    for r in range(s.repeats):
+        order = phases if r % 2 == 0 else phases[::-1]
+        for name, fn, _ in order:
+            times[name].append(time_call(fn).wall)
+    # same network: the windowed path and the plain loop agree
+    ref = plain_loop()
+    agree = float(np.max(np.abs(inner_proba(default_batch)() - ref)))
+    rows, records = [], {}
+    for name, _, n in phases:
+        t = summarize(times[name])
+        rows.append([name, f"{n:,}", fmt_range(t, 3), f"{n / t.median:,.0f}"])
+        records[name] = n / t.median
+    log(f"  inference: {records}")
+    text = "\n".join(
+        [
+            "## 3. Inference: windows per second",
+            "",
+            f"Synthetic 3-channel recording of {s.recording_steps:,} steps, windows "
+            f"of {s.window_length} steps every {s.window_step} steps, inner "
+            "`CNNClassifier(module__n_filters=(8, 8), batch_size=64)` fitted for "
+            f"1 epoch on a 20,000-step recording; {s.repeats} interleaved repeats, "
+            "wall seconds, 1 torch thread. The first row includes cutting the "
+            "windows and averaging the per-step probabilities; the others run "
+            "on the materialised windows. Largest |Δ proba| between skseq's "
+            f"predict_proba and the plain loop: {agree:.1e}.",
+            "",
+            markdown_table(
+                ["path", "windows", "s (wall), median [min–max]", "windows/s"], rows
+            ),
+        ]
+    )
+    return text, records
+
+
+# ---------------------------------------------------------------- 4. threads
+def _spin() -> None:  # pragma: no cover - runs in the busy child process
+    with contextlib.suppress(AttributeError, OSError):
+        os.sched_setaffinity(0, {0})
+    while True:
+        pass
+
+
+@contextlib.contextmanager
+def busy_core(active: bool):
+    """A second process spinning on one core while the block runs."""
+    if not active:
+        yield
+        return
+    proc = multiprocessing.get_context("fork").Process(target=_spin, daemon=True)
+    proc.start()
+    try:
+        time.sleep(0.2)  # let it get going
+        yield
+    finally:
+        proc.terminate()
+        proc.join()
+
+
+def bench_threads(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
+    from skseq.classifiers._base import _default_n_threads
+
+    data = load_dataset("GunPoint")
+    cfg = Config(epochs=s.thread_epochs, batch_size=s.batch_size, seed=s.seed)
+    conditions = [(busy, n) for busy in (False, True) for n in (1, 2)]
+    rows, records = [], {}
+    for model in s.thread_models:
+        spec = MODELS[model]
+        walls: dict[tuple[bool, int], list[float]] = {c: [] for c in conditions}
+        cpus: dict[tuple[bool, int], list[float]] = {c: [] for c in conditions}
+        fit_skseq(spec, data.X_train[:32], data.y_train[:32], cfg, 1, s.seed)
+        for r in range(s.repeats):
+            order = conditions if r % 2 == 0 else conditions[::-1]
+            for busy, n in order:
+                with busy_core(busy):
+                    t = time_call(
+                        lambda n=n: skseq_classifier(
+                            spec, cfg, cfg.epochs, s.seed + r, n_threads=n
+                        ).fit(data.X_train, data.y_train)
+                    )
+                walls[(busy, n)].append(t.wall)
+                cpus[(busy, n)].append(t.cpu)
+                log(
+                    f"  threads {model} busy={busy} n_threads={n}: "
+                    f"{t.wall:.2f} s wall, {t.cpu:.2f} s CPU"
+                )
+        for busy in (False, True):
+            one, two = summarize(walls[(busy, 1)]), summarize(walls[(busy, 2)])
+            ratio = summarize(b / a for a, b in zip(walls[(busy, 1)], walls[(busy, 2)]))
+            records[f"{model}, busy={busy}"] = ratio.median
+            rows.append(
+                [
+                    model,
+                    "one core spinning" if busy else "no extra process",
+                    fmt_range(one, 2),
+                    fmt_range(summarize(cpus[(busy, 1)]), 2),
+                    fmt_range(two, 2),
+                    fmt_range(summarize(cpus[(busy, 2)]), 2),
+                    fmt_range(ratio, 2, "×"),
+                ]
+            )
+    saved = os.environ.pop("OMP_NUM_THREADS", None)
+    try:
+        default_unset = _default_n_threads()
+    finally:
+        if saved is not None:
+            os.environ["OMP_NUM_THREADS"] = saved
+    text = "\n".join(
+        [
+            "## 4. Threads: 1 vs 2 torch threads, with and without a busy core",
+            "",
+            f"Fit of {s.thread_epochs} epochs on GunPoint, batch size "
+            f"{s.batch_size}, {s.repeats} interleaved rounds; the busy process "
+            "is a Python loop pinned to core 0, started before and stopped after "
+            "each fit. Wall seconds (what a user waits); the machine's other load "
+            "is in the header. skseq's default `n_threads=None` resolves to "
+            f"`OMP_NUM_THREADS` if set, else half the cores: {default_unset} "
+            f"thread(s) on this {os.cpu_count()}-core machine.",
+            "",
+            markdown_table(
+                [
+                    "model",
+                    "condition",
+                    "1 thread s (wall)",
+                    "1 thread s (CPU)",
+                    "2 threads s (wall)",
+                    "2 threads s (CPU)",
+                    "2 threads / 1 thread (wall)",
+                ],
+                rows,
+            ),
+        ]
+    )
+    return text, records
+
+
+# --------------------------------------------------------------- 5. overhead
+def bench_overhead(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
+    data = load_dataset("GunPoint")
+    cfg = Config(epochs=s.overhead_epochs, batch_size=s.batch_size, seed=s.seed)
+    rows, records = [], {}
+    fitters = {"skseq": fit_skseq, "hand loop": fit_hand_loop}
+    for model in s.overhead_models:
+        spec = MODELS[model]
+        for fit in fitters.values():
+            fit(spec, data.X_train[:32], data.y_train[:32], cfg, 1, s.seed)
+        res: dict[str, dict[str, list[float]]] = {
+            c: {"fit_cpu": [], "fit_wall": [], "epoch_cpu": []} for c in fitters
+        }
+        losses: dict[str, list[float]] = {}
+        for r in range(s.repeats):
+            order = list(fitters) if r % 2 == 0 else list(fitters)[::-1]
+            for c in order:
+                t = time_call(
+                    lambda c=c: fitters[c](
+                        spec, data.X_train, data.y_train, cfg, cfg.epochs, s.seed + r
+                    )
+                )
+                res[c]["fit_cpu"].append(t.cpu)
+                res[c]["fit_wall"].append(t.wall)
+                res[c]["epoch_cpu"].append(_epochs(t.result.epoch_times)[1])
+                if r == 0:
+                    losses[c] = t.result.epoch_losses
+        ratio = {
+            k: summarize(a / b for a, b in zip(res["skseq"][k], res["hand loop"][k]))
+            for k in ("fit_cpu", "fit_wall", "epoch_cpu")
+        }
+        same = np.allclose(losses["skseq"], losses["hand loop"], rtol=1e-4, atol=1e-6)
+        records[model] = {k: v.median for k, v in ratio.items()}
+        log(f"  overhead {model}: {records[model]}")
+        rows.append(
+            [
+                model,
+                fmt_range(summarize(res["skseq"]["fit_cpu"]), 3),
+                fmt_range(summarize(res["hand loop"]["fit_cpu"]), 3),
+                fmt_range(ratio["fit_cpu"], 3, "×"),
+                fmt_range(ratio["fit_wall"], 3, "×"),
+                fmt_range(ratio["epoch_cpu"], 3, "×"),
+                ("meets" if ratio["fit_cpu"].median <= TARGET_HAND else "MISSES")
+                + f" ≤ {TARGET_HAND}×",
+                "yes" if same else "NO",
+            ]
+        )
+    text = "\n".join(
+        [
+            "## 5. skseq vs the hand-written loop (fit time)",
+            "",
+            f"GunPoint, {s.overhead_epochs} epochs, batch size {s.batch_size}, "
+            f"{s.repeats} interleaved rounds (seeds {s.seed}..), 1 torch thread; "
+            "the hand loop of `bench_zoo.py` (same network, initial weights, "
+            "batches, clipping and post-training batch-norm pass).",
+            "",
+            markdown_table(
+                [
+                    "model",
+                    "skseq fit s (CPU)",
+                    "hand loop fit s (CPU)",
+                    "skseq / hand, fit (CPU)",
+                    "fit (wall)",
+                    "epoch (CPU)",
+                    "target",
+                    "same training losses",
+                ],
+                rows,
+            ),
+        ]
+    )
+    return text, records
+
+
+# -------------------------------------------------------------------- main
+RUNNERS = {
+    "bucketing": bench_bucketing,
+    "compile": bench_compile,
+    "inference": bench_inference,
+    "threads": bench_threads,
+    "overhead": bench_overhead,
+}
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sections", nargs="+", default=list(SECTIONS), choices=SECTIONS)
+    p.add_argument("--quick", action="store_true", help="a smoke run (small data)")
+    p.add_argument("--repeats", type=int, default=None, help="rounds (3)")
+    p.add_argument("--epochs", type=int, default=None, help="bucketing epochs (2)")
+    p.add_argument("--plaid-size", type=int, default=None, help="FCN: 0 = all")
+    p.add_argument("--rnn-plaid-size", type=int, default=None, help="LSTM (128)")
+    p.add_argument("--compile-models", nargs="+", default=None, choices=list(MODELS))
+    p.add_argument("--recording-steps", type=int, default=None)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="benchmarks/results/speed.md", help="'' to skip")
+    return p.parse_args(argv)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    s = Settings(quick=args.quick, seed=args.seed)
+    if args.quick:
+        s.epochs, s.repeats = 1, 1
+        s.plaid_size, s.rnn_plaid_size = 24, 24
+        s.compile_models = ("CNN",)
+        s.compile_epochs = 2
+        s.recording_steps = 20_000
+        s.thread_epochs = 1
+        s.overhead_models = ("CNN",)
+        s.overhead_epochs = 2
+    for name in ("repeats", "epochs", "plaid_size", "rnn_plaid_size"):
+        if getattr(args, name) is not None:
+            setattr(s, name, getattr(args, name))
+    if args.compile_models:
+        s.compile_models = tuple(args.compile_models)
+    if args.recording_steps:
+        s.recording_steps = args.recording_steps
+    return s
+
+
+def main(argv: Sequence[str] | None = None, log=print) -> dict[str, Any]:
+    """Run the chosen sections; returns their Markdown and numbers."""
+    args = parse_args(argv)
+    s = settings_from(args)
+    set_torch_threads(1)
+    command = "python benchmarks/bench_speed.py " + " ".join(
+        argv if argv is not None else sys.argv[1:]
+    )
+    parts = [
+        "# Speed on a small CPU (issue 8)",
+        "",
+        *[f"- {x}" for x in environment_lines(command.strip())],
+        "",
+    ]
+    records: dict[str, Any] = {}
+    for name in args.sections:
+        t0 = time.perf_counter()
+        text, rec = RUNNERS[name](s, log=log)
+        records[name] = rec
+        parts += [text, "", f"({name}: {time.perf_counter() - t0:.0f} s wall)", ""]
+        set_torch_threads(1)
+    try:
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "n/a"
+    parts.append(f"Load average at the end (1, 5, 15 min): {load}")
+    markdown = "\n".join(parts) + "\n"
+    log("\n" + markdown)
+    if args.out:
+        log(f"written to {write_markdown(args.out, markdown)}")
+    return {"records": records, "markdown": markdown}
+
+
+if __name__ == "__main__":
+    main()
