@@ -338,3 +338,14 @@ def test_probabilities_sum_to_one_in_float64(fitted_vowels, vowels):
     proba = fitted_vowels.predict_proba(Xt)
     assert proba.dtype == np.float64
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+
+
+def test_set_class_weight_on_a_fitted_net(italy):
+    X, y, _, _ = italy
+    clf = LSTMClassifier(**TINY).fit(X, y)
+    assert clf.criterion_.weight is None
+    clf.set_params(class_weight={"2": 3.0}, module__hidden_size=5)
+    np.testing.assert_allclose(clf.criterion_.weight.numpy(), [1.0, 3.0])
+    clf.fit(X, y)
+    np.testing.assert_allclose(clf.criterion_.weight.numpy(), [1.0, 3.0])
+    assert clf.module_.rnn.hidden_size == 5

@@ -322,11 +322,15 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         return self
 
     def _class_weight_tensor(self) -> torch.Tensor | None:
-        if self.class_weight is None:
+        # from the fitted counts, so set_params(class_weight=...) on a fitted
+        # net (which re-initialises the criterion at once) sees the new value
+        self.class_weight_ = self._compute_class_weight(self.class_counts_)
+        if self.class_weight_ is None:
             return None
         return torch.as_tensor(self.class_weight_, dtype=torch.float32)
 
-    def _compute_class_weight(self, y_enc: np.ndarray) -> np.ndarray | None:
+    def _compute_class_weight(self, counts: np.ndarray) -> np.ndarray | None:
+        """Per-class loss weights from per-class training counts."""
         cw = self.class_weight
         if cw is None:
             return None
@@ -336,6 +340,7 @@ class BaseSequenceClassifier(NeuralNetClassifier):
                 raise ValueError(
                     f"class_weight must be None, 'balanced' or a dict; got {cw!r}."
                 )
+            y_enc = np.repeat(np.arange(n_classes), counts)
             return compute_class_weight(
                 "balanced", classes=np.arange(n_classes), y=y_enc
             )
@@ -507,7 +512,7 @@ class BaseSequenceClassifier(NeuralNetClassifier):
             self.class_counts_ = np.bincount(y_enc, minlength=self.n_classes_)
             # share of padded steps in the training panel (drives bucketing)
             self.padding_fraction_ = float(1.0 - lengths.mean() / Xp.shape[2])
-            self.class_weight_ = self._compute_class_weight(y_enc)
+            self.class_weight_ = self._compute_class_weight(self.class_counts_)
         return PanelDataset(Xp, lengths, y=np.asarray(y), y_encoded=y_enc)
 
     def fit(self, X, y, **fit_params):
