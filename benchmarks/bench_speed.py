@@ -79,6 +79,7 @@ from bench_zoo import (  # noqa: E402
     MODELS,
     Config,
     _clock_callback,
+    _subset,
     fit_hand_loop,
     fit_skseq,
     load_plaid,
@@ -93,15 +94,16 @@ TARGET_HAND = 1.05
 @dataclass
 class Settings:
     quick: bool = False
-    epochs: int = 2
+    epochs: int = 1
     repeats: int = 3
     batch_size: int = 16
     seed: int = 0
     plaid_size: int = 0  # FCN bucketing: 0 = all of PLAID
     rnn_plaid_size: int = 128
     bucket_models: tuple[str, ...] = ("FCN", "LSTM")
-    compile_models: tuple[str, ...] = ("FCN", "LSTM", "Transformer")
-    compile_epochs: int = 4
+    # each compilation takes 0.5-3 min on 2 busy cores: two families by default
+    compile_models: tuple[str, ...] = ("FCN", "LSTM")
+    compile_epochs: int = 3
     recording_steps: int = 200_000
     window_length: int = 128
     window_step: int = 8
@@ -166,8 +168,7 @@ def bench_bucketing(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
         for b in (True, False):  # warm-up on a slice
             fit_skseq(
                 spec,
-                data.X_train[:32],
-                data.y_train[:32],
+                *_subset(data.X_train, data.y_train, 32),
                 cfg,
                 1,
                 s.seed,
@@ -520,7 +521,7 @@ def bench_threads(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
         spec = MODELS[model]
         walls: dict[tuple[bool, int], list[float]] = {c: [] for c in conditions}
         cpus: dict[tuple[bool, int], list[float]] = {c: [] for c in conditions}
-        fit_skseq(spec, data.X_train[:32], data.y_train[:32], cfg, 1, s.seed)
+        fit_skseq(spec, *_subset(data.X_train, data.y_train, 32), cfg, 1, s.seed)
         for r in range(s.repeats):
             order = conditions if r % 2 == 0 else conditions[::-1]
             for busy, n in order:
@@ -595,7 +596,7 @@ def bench_overhead(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
     for model in s.overhead_models:
         spec = MODELS[model]
         for fit in fitters.values():
-            fit(spec, data.X_train[:32], data.y_train[:32], cfg, 1, s.seed)
+            fit(spec, *_subset(data.X_train, data.y_train, 32), cfg, 1, s.seed)
         res: dict[str, dict[str, list[float]]] = {
             c: {"fit_cpu": [], "fit_wall": [], "epoch_cpu": []} for c in fitters
         }
@@ -675,7 +676,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--sections", nargs="+", default=list(SECTIONS), choices=SECTIONS)
     p.add_argument("--quick", action="store_true", help="a smoke run (small data)")
     p.add_argument("--repeats", type=int, default=None, help="rounds (3)")
-    p.add_argument("--epochs", type=int, default=None, help="bucketing epochs (2)")
+    p.add_argument("--epochs", type=int, default=None, help="bucketing epochs (1)")
     p.add_argument("--plaid-size", type=int, default=None, help="FCN: 0 = all")
     p.add_argument("--rnn-plaid-size", type=int, default=None, help="LSTM (128)")
     p.add_argument("--compile-models", nargs="+", default=None, choices=list(MODELS))

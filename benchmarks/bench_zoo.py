@@ -43,12 +43,15 @@ those of the *timed* fits (``--epochs`` epochs, one per seed: median
 PLAID (537 + 537 series, lengths 100-1,344, 11 classes) costs ~100x more per
 epoch than the other three data sets together; the default run therefore uses
 a stratified random subset of ``--plaid-size`` series of each split (same
-length distribution); ``--plaid-size 0`` uses all of it.
+length distribution); ``--plaid-size 0`` uses all of it. One timed epoch per
+fit is enough for seconds per epoch (the epoch clock excludes set-up; the
+warm-up took the one-off costs), and keeps the default run short.
 
 Run from the repository root::
 
-    python benchmarks/bench_zoo.py                  # ~10 min on 2 shared cores
+    python benchmarks/bench_zoo.py                  # ~5 min CPU; 10-15 min at load 5
     python benchmarks/bench_zoo.py --quick          # smoke run
+    python benchmarks/bench_zoo.py --epochs 2 --plaid-size 64   # the README table
     python benchmarks/bench_zoo.py --datasets PLAID --models FCN --plaid-size 0
     python benchmarks/bench_zoo.py --datasets GunPoint ArrowHead BasicMotions \\
         --accuracy-epochs 50 --repeats 3            # accuracy after training
@@ -63,6 +66,7 @@ import cProfile
 import inspect
 import io
 import math
+import os
 import pstats
 import sys
 import time
@@ -263,12 +267,12 @@ MODELS: dict[str, ModelSpec] = {
 
 @dataclass
 class Config:
-    epochs: int = 2
+    epochs: int = 1
     repeats: int = 3
     batch_size: int = 16
     lr: float = 1e-3
     seed: int = 0
-    plaid_size: int = 64
+    plaid_size: int = 32
     accuracy_epochs: int = 0
 
 
@@ -714,11 +718,14 @@ def render(
     cfg: Config,
     datasets: Sequence[Dataset],
     command: str,
+    start_load: str = "n/a",
 ) -> tuple[str, list[dict[str, Any]]]:
     lines = [
         "# Model zoo: seconds per epoch, skseq vs a hand-written loop vs sktime",
         "",
         *[f"- {x}" for x in environment_lines(command)],
+        f"- load average (1, 5, 15 min) when the run started: {start_load}; the "
+        "line above is at its end",
         f"- settings: {cfg.epochs} timed epochs per fit, {cfg.repeats} interleaved "
         f"rounds (random_state {cfg.seed}..{cfg.seed + cfg.repeats - 1}, one per "
         f"round), batch size {cfg.batch_size}, AdamW lr {cfg.lr}, 1 torch thread "
@@ -901,9 +908,16 @@ def _profiled(prof, fit, spec, X, y, cfg, epochs):
 
 
 # -------------------------------------------------------------------- main
+def _load_average() -> str:
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--epochs", type=int, default=None, help="timed epochs (2)")
+    p.add_argument("--epochs", type=int, default=None, help="timed epochs (1)")
     p.add_argument("--repeats", type=int, default=None, help="rounds/seeds (3)")
     p.add_argument("--datasets", nargs="+", default=list(DEFAULT_DATASETS))
     p.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
@@ -914,7 +928,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--plaid-size",
         type=int,
         default=None,
-        help="series per PLAID split (stratified subset; 0 = all; default 64)",
+        help="series per PLAID split (stratified subset; 0 = all; default 32)",
     )
     p.add_argument(
         "--accuracy-epochs",
@@ -937,7 +951,7 @@ def main(argv: Sequence[str] | None = None, log=print) -> dict[str, Any]:
     """Run the benchmark; returns the cells, the ratio records and the Markdown."""
     args = parse_args(argv)
     cfg = Config(
-        epochs=args.epochs or (1 if args.quick else 2),
+        epochs=args.epochs or 1,
         repeats=args.repeats or (1 if args.quick else 3),
         batch_size=args.batch_size,
         lr=args.lr,
@@ -945,7 +959,7 @@ def main(argv: Sequence[str] | None = None, log=print) -> dict[str, Any]:
         plaid_size=(
             args.plaid_size
             if args.plaid_size is not None
-            else (24 if args.quick else 64)
+            else (24 if args.quick else 32)
         ),
         accuracy_epochs=args.accuracy_epochs,
     )
@@ -957,6 +971,7 @@ def main(argv: Sequence[str] | None = None, log=print) -> dict[str, Any]:
         text = profile(args.profile, cfg)
         log(text)
         return {"profile": text}
+    start_load = _load_average()
     datasets = [get_dataset(name, cfg) for name in args.datasets]
     results = []
     for data in datasets:
@@ -967,7 +982,9 @@ def main(argv: Sequence[str] | None = None, log=print) -> dict[str, Any]:
     command = "python benchmarks/bench_zoo.py " + " ".join(
         argv if argv is not None else sys.argv[1:]
     )
-    markdown, records = render(results, cfg, datasets, command.strip())
+    markdown, records = render(
+        results, cfg, datasets, command.strip(), start_load=start_load
+    )
     log("\n" + markdown)
     if args.out:
         log(f"written to {write_markdown(args.out, markdown)}")
