@@ -15,6 +15,7 @@ Run from the repository root::
     python benchmarks/run_all.py               # everything, ~1 h on 2 shared cores
     python benchmarks/run_all.py --quick       # smoke run of every script
     python benchmarks/run_all.py --only zoo speed
+    python benchmarks/run_all.py --summarize-only   # SUMMARY.md from the tables there
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class Outcome:
     script: Path
     out: Path
     returncode: int | None  # None: timed out
-    seconds: float
+    seconds: float  # NaN: not run now (--summarize-only)
     stderr_tail: str = ""
 
 
@@ -169,11 +170,14 @@ def write_summary(outcomes: Sequence[Outcome], results: Path, quick: bool) -> Pa
         load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         load = "n/a"
+    collected = bool(outcomes) and all(o.seconds != o.seconds for o in outcomes)
     lines = [
         "# Benchmark summary" + (" (quick smoke run)" if quick else ""),
         "",
         f"- written {_dt.datetime.now().isoformat(timespec='seconds')} by "
-        f"`python benchmarks/run_all.py{' --quick' if quick else ''}`, "
+        f"`python benchmarks/run_all.py{' --quick' if quick else ''}"
+        f"{' --summarize-only' if collected else ''}`"
+        f"{' (tables collected from their runs, dates below)' if collected else ''}, "
         f"{os.cpu_count()} logical cores, load average at the end {load}",
         "- every timing cell is a median [min–max] over interleaved repeats; "
         "read ratios (same run, same machine state), not absolute seconds",
@@ -189,8 +193,12 @@ def write_summary(outcomes: Sequence[Outcome], results: Path, quick: bool) -> Pa
                 "timed out" if o.returncode is None else f"failed (exit {o.returncode})"
             )
         )
+        took = f"{o.seconds:.0f} s"
+        if o.seconds != o.seconds:  # NaN: an existing table, not re-run
+            status = "existing table" if o.out.exists() else "no table yet"
+            took = "not re-run"
         link = f"[{o.out.name}]({o.out.name})" if o.out.exists() else "–"
-        lines.append(f"| {o.name} | {status} | {o.seconds:.0f} s | {link} |")
+        lines.append(f"| {o.name} | {status} | {took} | {link} |")
     for o in outcomes:
         lines += ["", f"## {o.name} (`{o.script.name}`)", ""]
         if o.returncode != 0:
@@ -198,7 +206,7 @@ def write_summary(outcomes: Sequence[Outcome], results: Path, quick: bool) -> Pa
             lines += [o.stderr_tail or "(nothing on stderr)", "```"]
             continue
         if not o.out.exists():
-            lines.append("Finished but wrote no table.")
+            lines.append("No table written.")
             continue
         lines.append(summary_of(o.name, o.out.read_text(encoding="utf-8")))
     path = results / "SUMMARY.md"
@@ -222,6 +230,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=None,
         help="seconds per script (default 3600; 900 with --quick)",
     )
+    p.add_argument(
+        "--summarize-only",
+        action="store_true",
+        help="run nothing; write SUMMARY.md from the tables already in --results",
+    )
     p.add_argument("--bench-dir", default=str(HERE), help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -235,10 +248,16 @@ def main(argv: Sequence[str] | None = None, log=print) -> list[Outcome]:
     )
     timeout = args.timeout or (900.0 if args.quick else 3600.0)
     results.mkdir(parents=True, exist_ok=True)
-    outcomes = [
-        run_one(script, results, args.quick, timeout, log=log)
-        for script in discover(bench_dir, args.only)
-    ]
+    if args.summarize_only:
+        outcomes = [
+            Outcome(_name(p), p, results / f"{_name(p)}.md", 0, float("nan"))
+            for p in discover(bench_dir, args.only)
+        ]
+    else:
+        outcomes = [
+            run_one(script, results, args.quick, timeout, log=log)
+            for script in discover(bench_dir, args.only)
+        ]
     path = write_summary(outcomes, results, args.quick)
     log(f"[run_all] summary written to {path}")
     return outcomes

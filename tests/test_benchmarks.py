@@ -276,3 +276,10 @@ def test_run_all_runs_each_script_and_summarises(tmp_path):
     summary = (results / "SUMMARY.md").read_text()
     assert "#### Ratios" in summary and "0.9× [0.8–1.0]" in summary
     assert "| a |" not in summary
+    # --summarize-only runs nothing and collects the tables that are there
+    (results / "SUMMARY.md").unlink()
+    argv = ["--summarize-only", "--bench-dir", str(tmp_path), "--results", str(results)]
+    run_all.main(argv, log=lambda *a, **k: None)
+    summary = (results / "SUMMARY.md").read_text()
+    assert "| good | existing table | not re-run |" in summary
+    assert "| bad | no table yet | not re-run |" in summary
