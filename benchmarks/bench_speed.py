@@ -388,10 +388,12 @@ def bench_compile(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
             "## 2. `compile=True` vs eager, per model family (GunPoint, CPU)",
             "",
             f"{s.compile_epochs} epochs, batch size {s.batch_size}, 1 torch thread, "
-            "fresh inductor cache. 'later epochs' = mean of epochs 2.. (compiled "
-            "code running); speed-up = eager / compiled on those. The first "
-            "compiled epoch includes tracing and C++ compilation; GunPoint's last "
-            "batch is smaller, so a second (dynamic-shape) graph is compiled too.",
+            "fresh inductor cache, networks as configured in `bench_zoo.MODELS` "
+            "(CNN at Zhao's sizes, Transformer with a per-step linear stem). "
+            "'later epochs' = mean of epochs 2.. (compiled code running); "
+            "speed-up = eager / compiled on those. The first compiled epoch "
+            "includes tracing and C++ compilation; GunPoint's last batch is "
+            "smaller, so a second (dynamic-shape) graph is compiled too.",
             "",
             markdown_table(
                 [
