@@ -199,6 +199,11 @@ def write_summary(outcomes: Sequence[Outcome], results: Path, quick: bool) -> Pa
             took = "not re-run"
         link = f"[{o.out.name}]({o.out.name})" if o.out.exists() else "–"
         lines.append(f"| {o.name} | {status} | {took} | {link} |")
+    own = {o.out.name for o in outcomes} | {"SUMMARY.md"}
+    others = sorted(p.name for p in results.glob("*.md") if p.name not in own)
+    if others:
+        # extra runs kept beside the scripts' own tables (other settings, profiles)
+        lines += ["", "Other tables here: " + ", ".join(f"[{n}]({n})" for n in others)]
     for o in outcomes:
         lines += ["", f"## {o.name} (`{o.script.name}`)", ""]
         if o.returncode != 0:
