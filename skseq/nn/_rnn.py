@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ._masking import masked_pool, pooled_size
 
@@ -42,6 +42,61 @@ class MLPHead(nn.Sequential):
             width = size
         layers += [nn.Dropout(dropout), nn.Linear(width, n_classes)]
         super().__init__(*layers)
+
+
+def _reverse_within(t: Tensor, lengths: Tensor) -> Tensor:
+    """Reverse every series of ``t`` (batch, time, features) within its length;
+    padding stays at the end."""
+    steps = torch.arange(t.shape[1], device=t.device)[None, :]
+    last = lengths[:, None] - 1
+    idx = torch.where(steps <= last, last - steps, steps)
+    return t.gather(1, idx[..., None].expand_as(t))
+
+
+def run_rnn_masked(
+    rnn: nn.RNNBase, seq: Tensor, lengths: Tensor
+) -> tuple[Tensor, Tensor]:
+    """Run a batch-first ``nn.LSTM``/``nn.GRU`` on right-padded series, exactly
+    as on packed sequences, but with the dense kernels.
+
+    The forward direction never reads past a series' end; the backward
+    direction reads each series reversed within its own length, so padding
+    comes after the observed steps in both directions. Packed sequences give
+    the same outputs (to float rounding) but were 5-16x slower per epoch on
+    CPU for unequal lengths (PLAID). Returns ``(outputs, h_n)`` like the
+    module: outputs zero on padding, ``h_n`` the state at each series' end.
+    """
+    n_dir = 2 if rnn.bidirectional else 1
+    batch, n_timepoints = seq.shape[:2]
+    keep = (torch.arange(n_timepoints, device=seq.device)[None] < lengths[:, None])
+    keep = keep[..., None].to(seq.dtype)
+    last = (lengths - 1).clamp_min(0)
+    rows = torch.arange(batch, device=seq.device)
+    is_lstm = isinstance(rnn, nn.LSTM)
+    h_n, layer_in = [], seq
+    for layer in range(rnn.num_layers):
+        outs = []
+        for direction in range(n_dir):
+            sfx = f"_l{layer}" + ("_reverse" if direction else "")
+            names = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] * rnn.bias)
+            weights = [getattr(rnn, name + sfx) for name in names]
+            x = _reverse_within(layer_in, lengths) if direction else layer_in
+            h0 = seq.new_zeros(1, batch, rnn.hidden_size)
+            # the same kernel nn.LSTM/nn.GRU.forward call, one layer/direction
+            if is_lstm:
+                out = torch._VF.lstm(
+                    x, (h0, h0), weights, rnn.bias, 1, 0.0, rnn.training, False, True
+                )[0]
+            else:
+                out = torch._VF.gru(
+                    x, h0, weights, rnn.bias, 1, 0.0, rnn.training, False, True
+                )[0]
+            h_n.append(out[rows, last])
+            outs.append(_reverse_within(out, lengths) if direction else out)
+        layer_in = torch.cat(outs, dim=-1) * keep
+        if rnn.dropout and rnn.training and layer < rnn.num_layers - 1:
+            layer_in = F.dropout(layer_in, rnn.dropout, training=True)
+    return layer_in, torch.stack(h_n)
 
 
 class RNNNetwork(nn.Module):
@@ -137,13 +192,7 @@ class RNNNetwork(nn.Module):
             out, state = self.rnn(seq)
             h_n = state[0] if isinstance(state, tuple) else state
             return out, h_n
-        packed = pack_padded_sequence(
-            seq, lengths.cpu().long(), batch_first=True, enforce_sorted=False
-        )
-        out, state = self.rnn(packed)
-        out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_timepoints)
-        h_n = state[0] if isinstance(state, tuple) else state
-        return out, h_n
+        return run_rnn_masked(self.rnn, seq, lengths.to(seq.device).long())
 
     def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
         out, h_n = self._run(x, lengths)
