@@ -6,10 +6,9 @@ from collections.abc import Sequence
 
 import torch
 from torch import Tensor, nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ._masking import length_mask
-from ._rnn import MLPHead
+from ._rnn import MLPHead, run_rnn_masked
 
 __all__ = ["AdditiveAttentionPooling", "AttentionLSTMNetwork"]
 
@@ -164,14 +163,10 @@ class AttentionLSTMNetwork(nn.Module):
         """Per-step LSTM outputs ``(batch, time, features)``, zero on padding."""
         seq = self.dense(x.transpose(1, 2))  # (batch, time, channels)
         n_timepoints = seq.shape[1]
-        if lengths is None:
-            lengths = torch.full((seq.shape[0],), n_timepoints, dtype=torch.long)
-        packed = pack_padded_sequence(
-            seq, lengths.cpu().long(), batch_first=True, enforce_sorted=False
-        )
-        out, _ = self.rnn(packed)
-        out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_timepoints)
-        return out
+        if lengths is None or bool((lengths == n_timepoints).all()):
+            return self.rnn(seq)[0]
+        # dense kernels that never read padding (see run_rnn_masked)
+        return run_rnn_masked(self.rnn, seq, lengths.to(seq.device).long())[0]
 
     def attention(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
         """Attention weights ``(batch, time)``.

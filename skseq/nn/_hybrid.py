@@ -6,11 +6,10 @@ from collections.abc import Sequence
 
 import torch
 from torch import Tensor, nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ._cnn import ConvStack, _as_tuple, _check_positive, as_lengths
 from ._masking import masked_pool, pooled_size
-from ._rnn import MLPHead
+from ._rnn import MLPHead, run_rnn_masked
 
 __all__ = ["CNNLSTMNetwork", "LSTMFCNNetwork"]
 
@@ -22,9 +21,10 @@ def run_rnn(
 ) -> tuple[Tensor, Tensor]:
     """Run a batch-first ``rnn`` over ``seq`` ``(batch, time, features)``.
 
-    Unequal lengths go through a packed sequence, so the recurrence never reads
-    padding and the final state is the one at each series' last observed step;
-    equal lengths skip the (slower) packing. Returns the outputs
+    Unequal lengths go through :func:`skseq.nn._rnn.run_rnn_masked` (dense
+    kernels, backward direction reversed within each length), so the
+    recurrence never reads padding and the final state is the one at each
+    series' last observed step. Returns the outputs
     ``(batch, time, hidden)``, zero on padding, and the final hidden state
     ``(layers * directions, batch, hidden)``.
     """
@@ -32,11 +32,7 @@ def run_rnn(
     if lengths is None or bool((lengths == n_timepoints).all()):
         out, state = rnn(seq)
     else:
-        packed = pack_padded_sequence(
-            seq, lengths.cpu(), batch_first=True, enforce_sorted=False
-        )
-        out, state = rnn(packed)
-        out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_timepoints)
+        return run_rnn_masked(rnn, seq, lengths.to(seq.device).long())
     h_n = state[0] if isinstance(state, tuple) else state
     return out, h_n
 
