@@ -28,8 +28,9 @@ from skorch.dataset import ValidSplit
 from skorch.utils import to_numpy
 from torch.utils.data import Subset
 
+from ..callbacks import METRICS, PreciseBatchNorm, epoch_scoring
 from ..utils.validation import check_panel_y, validate_panel
-from ._data import PanelBatchIterator, PanelDataset
+from ._data import PanelBatchIterator, PanelDataset, _unwrap
 
 __all__ = ["BaseSequenceClassifier"]
 
@@ -248,11 +249,9 @@ class BaseSequenceClassifier(NeuralNetClassifier):
                 cb[0] if isinstance(cb, tuple) else getattr(cb, "name", None)
                 for cb in (self.callbacks or [])
             }
-            if metric in _score_metrics() and self.monitor not in user_names:
+            if metric in METRICS and self.monitor not in user_names:
                 # default callbacks run before user ones: record the monitored
                 # score here so early stopping finds it in this epoch's history
-                from ..callbacks import epoch_scoring
-
                 callbacks.append((self.monitor, epoch_scoring(metric)))
             callbacks.append(
                 (
@@ -268,8 +267,6 @@ class BaseSequenceClassifier(NeuralNetClassifier):
             )
         if self.progress_bar:
             callbacks.append(("progress_bar", ProgressBar()))
-        from ..callbacks import PreciseBatchNorm
-
         # last, so it sees the weights early stopping restored
         callbacks.append(("precise_bn", PreciseBatchNorm()))
         return callbacks
@@ -386,7 +383,7 @@ class BaseSequenceClassifier(NeuralNetClassifier):
 
         from ..sampling import PanelSampler
 
-        base, idx = _base_and_indices(dataset)
+        base, idx = _unwrap(dataset)
         idx = idx.numpy()
         sampler = clone(self.resampler)
         if not type(sampler).__module__.startswith("skseq."):
@@ -407,7 +404,7 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         kwargs = self.get_params_for(prefix)
         default = self.batch_size if training else self._inference_batch_size()
         batch_size = kwargs.pop("batch_size", default)
-        base, idx = _base_and_indices(dataset)
+        base, idx = _unwrap(dataset)
         weights = None
         if training and self.balanced_batches:
             # each class equally likely per draw (the WeightedRandomSampler recipe)
@@ -574,8 +571,7 @@ class BaseSequenceClassifier(NeuralNetClassifier):
     @contextlib.contextmanager
     def _runtime(self, seed: int | None = None) -> Iterator[None]:
         """Threads capped and, for training, torch's RNG forked and seeded."""
-        n_threads = self.n_threads if self.n_threads is not None else None
-        n_threads = n_threads or _default_n_threads()
+        n_threads = self.n_threads or _default_n_threads()
         previous = torch.get_num_threads()
         torch.set_num_threads(n_threads)
         try:
@@ -602,7 +598,7 @@ class BaseSequenceClassifier(NeuralNetClassifier):
             return
         # sorted by length so every batch pays only for its own longest series,
         # then put back into the caller's order
-        base, idx = _base_and_indices(dataset)
+        base, idx = _unwrap(dataset)
         perm = torch.sort(base.lengths[idx], stable=True).indices
         iterator = PanelBatchIterator(
             Subset(base, idx[perm].tolist()),
@@ -658,20 +654,8 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
 
-def _score_metrics() -> tuple[str, ...]:
-    from ..callbacks import METRICS
-
-    return METRICS
-
-
 def _silent(*args: Any) -> None:
     """A picklable sink that prints nothing."""
-
-
-def _base_and_indices(dataset):
-    from ._data import _unwrap
-
-    return _unwrap(dataset)
 
 
 def _devices(device: Any) -> list[int]:
