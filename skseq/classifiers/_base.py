@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -31,6 +32,12 @@ from torch.utils.data import Subset
 from ..callbacks import METRICS, PreciseBatchNorm, epoch_scoring
 from ..utils.validation import check_panel_y, validate_panel
 from ._data import PanelBatchIterator, PanelDataset, _unwrap
+from ._sklearn_callbacks import (
+    CALLBACK_BASES,
+    SklearnCallbackBridge,
+    fit_task,
+    with_callbacks,
+)
 
 __all__ = ["BaseSequenceClassifier"]
 
@@ -52,7 +59,8 @@ def _default_n_threads() -> int:
     return max(1, (os.cpu_count() or 1) // 2)
 
 
-class BaseSequenceClassifier(NeuralNetClassifier):
+# CALLBACK_BASES: scikit-learn's CallbackSupportMixin where sklearn.callback exists
+class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
     """Base class of skseq's sequence classifiers (not used directly).
 
     Subclasses only choose a default ``module`` (a network from
@@ -138,6 +146,17 @@ class BaseSequenceClassifier(NeuralNetClassifier):
     **kwargs
         Any other skorch parameter (``module__*``, ``optimizer__*``,
         ``iterator_train__*``, ``callbacks``, ``device``, ``warm_start``…).
+
+    Notes
+    -----
+    ``compile=True`` (skorch's parameter; ``compile__*`` go to
+    :func:`torch.compile`) runs the network compiled. It is off by default: on
+    a CPU it made only ResNet and LSTM-FCN faster (about 1.15x per epoch,
+    after 5-35 s of compiling) and the small networks slower (see
+    ``benchmarks/README.md``). Compilation never costs a fit: when running a
+    compiled module raises, the classifier warns (``RuntimeWarning``), keeps
+    the message in ``compile_error_`` and goes on with the eager module, which
+    shares the compiled one's weights.
     """
 
     # skorch sets these in __init__; scikit-learn's conventions want nothing but
@@ -238,7 +257,10 @@ class BaseSequenceClassifier(NeuralNetClassifier):
     # -------------------------------------------------------------- callbacks
     @property
     def _default_callbacks(self) -> list[tuple[str, Any]]:
-        callbacks = list(super()._default_callbacks)
+        # first, so an epoch's scikit-learn task ends after every skorch callback
+        # has handled it (see SklearnCallbackBridge)
+        callbacks = [("sklearn_callbacks", SklearnCallbackBridge())]
+        callbacks += super()._default_callbacks
         if not self.verbose:
             # formatting a log table nobody sees costs ~6% of a small fit
             callbacks = [(n, cb) for n, cb in callbacks if n != "print_log"]
@@ -400,6 +422,14 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         )
 
     def get_iterator(self, dataset, training: bool = False):
+        if hasattr(self, "accelerator") and not getattr(self, "_skseq_accelerate", 0):
+            # skorch's mixin alone skips max_grad_norm, leaves batches on the
+            # CPU and unsplit, and returns predictions once per process
+            raise TypeError(
+                "skorch.hf.AccelerateMixin does not work with skseq classifiers "
+                "on its own; use skseq.classifiers.accelerated(<classifier "
+                "class>) instead of subclassing the mixin."
+            )
         prefix = "iterator_train" if training else "iterator_valid"
         kwargs = self.get_params_for(prefix)
         default = self.batch_size if training else self._inference_batch_size()
@@ -435,6 +465,39 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         return bool(self.bucket_by_length)
 
     def infer(self, x, **fit_params):
+        try:
+            return self._infer(x, **fit_params)
+        except Exception as exc:
+            # compile=True may only cost time, never a crash: an error raised
+            # through a compiled module is retried once without compilation
+            if not self._drop_compilation(exc):
+                raise
+            return self._infer(x, **fit_params)
+
+    def _drop_compilation(self, exc: Exception) -> bool:
+        """Unwrap every ``torch.compile``-d module and criterion after ``exc``;
+        False (nothing changed) when none was compiled."""
+        names = [
+            name
+            for name in self._modules + self._criteria
+            if _is_compiled(getattr(self, name + "_", None))
+        ]
+        if not names:
+            return False
+        for name in names:
+            setattr(self, name + "_", getattr(self, name + "_")._orig_mod)
+        first_line = (str(exc).strip().splitlines() or [""])[0][:300]
+        self.compile_error_ = f"{type(exc).__name__}: {first_line}"
+        warnings.warn(
+            f"torch.compile failed for {type(self).__name__} "
+            f"({self.compile_error_}); continuing without compilation. "
+            "Set compile=False to skip the attempt.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return True
+
+    def _infer(self, x, **fit_params):
         if isinstance(x, dict):
             # batches are already tensors: skip skorch's recursive to_tensor
             x = {k: v.to(self.device) for k, v in x.items()}
@@ -512,8 +575,13 @@ class BaseSequenceClassifier(NeuralNetClassifier):
             self.class_weight_ = self._compute_class_weight(self.class_counts_)
         return PanelDataset(Xp, lengths, y=np.asarray(y), y_encoded=y_enc)
 
+    @with_callbacks
     def fit(self, X, y, **fit_params):
         """Validate the panel, encode labels, build the network and train it.
+
+        With scikit-learn >= 1.9, callbacks set with ``set_callbacks`` (or
+        propagated from a meta-estimator) see the fit as a ``"fit"`` task with
+        one ``"epoch"`` subtask per training epoch.
 
         Parameters
         ----------
@@ -538,11 +606,16 @@ class BaseSequenceClassifier(NeuralNetClassifier):
             self._seed_ = int(seed)
             self._n_iterators_ = 0
             self.initialize()
-            NeuralNetClassifier.partial_fit(self, dataset, None, **fit_params)
+            with fit_task(self, X, y):
+                NeuralNetClassifier.partial_fit(self, dataset, None, **fit_params)
         return self
 
+    @with_callbacks
     def partial_fit(self, X, y, classes=None, **fit_params):
         """Train for ``max_epochs`` more epochs, keeping the current weights.
+
+        Each call is one ``"fit"`` task for scikit-learn callbacks, with one
+        ``"epoch"`` subtask per epoch, like ``fit``.
 
         Parameters
         ----------
@@ -565,7 +638,8 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         seed = (self._seed_ + 104729 * (self._n_iterators_ + 1)) % (2**31 - 1)
         with self._runtime(seed):
             dataset = self._prepare_fit_data(X, y, reset=False)
-            NeuralNetClassifier.partial_fit(self, dataset, None, **fit_params)
+            with fit_task(self, X, y):
+                NeuralNetClassifier.partial_fit(self, dataset, None, **fit_params)
         return self
 
     @contextlib.contextmanager
@@ -653,6 +727,12 @@ class BaseSequenceClassifier(NeuralNetClassifier):
         """
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
+
+def _is_compiled(module: Any) -> bool:
+    """Whether ``module`` is a ``torch.compile`` wrapper (duck-typed, so that
+    importing skseq does not import torch._dynamo)."""
+    return type(module).__name__ == "OptimizedModule" and hasattr(module, "_orig_mod")
+
 
 def _silent(*args: Any) -> None:
     """A picklable sink that prints nothing."""

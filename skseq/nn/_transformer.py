@@ -282,7 +282,18 @@ class TransformerNetwork(nn.Module):
             h = torch.cat([self.cls_token.expand(h.shape[0], -1, -1), h], dim=1)
             mask = torch.cat([mask.new_ones(h.shape[0], 1), mask], dim=1)
         h = self.input_dropout(self.positional(h))
-        h = self.encoder(h, src_key_padding_mask=~mask)
+        if torch.compiler.is_compiling():
+            # torch's fused eval-mode encoder kernel has a fake kernel that
+            # mis-states its output strides, which breaks compiled graphs;
+            # inductor fuses the plain path itself, so trace that one instead
+            fastpath = torch.backends.mha.get_fastpath_enabled()
+            torch.backends.mha.set_fastpath_enabled(False)
+            try:
+                h = self.encoder(h, src_key_padding_mask=~mask)
+            finally:
+                torch.backends.mha.set_fastpath_enabled(fastpath)
+        else:
+            h = self.encoder(h, src_key_padding_mask=~mask)
         if self.cls_token is not None:
             return h[:, 0]
         weights = mask.to(h.dtype)
