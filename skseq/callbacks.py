@@ -39,6 +39,7 @@ from skorch.callbacks import Callback, EarlyStopping, EpochScoring
 from skorch.dataset import unpack_data
 from skorch.utils import to_numpy
 from torch.nn.modules.batchnorm import _BatchNorm
+from torch.utils.data import Subset
 
 __all__ = [
     "METRICS",
@@ -349,9 +350,19 @@ class PreciseBatchNorm(Callback):
             m.reset_running_stats()
             m.momentum = None  # cumulative average over the pass
             m.train()
+        dataset = net.get_dataset(X)
+        if getattr(net, "_bucketing", lambda: False)():
+            # batches of similar length, as in prediction: each pays only for
+            # its own longest series (PLAID: the pass took longer than an epoch)
+            # here, not at the top: skseq.classifiers imports this module
+            from .classifiers._data import _unwrap
+
+            base, idx = _unwrap(dataset)
+            order = torch.sort(base.lengths[idx], stable=True).indices
+            dataset = Subset(base, idx[order].tolist())
         try:
             with torch.no_grad():
-                for Xi, _ in net.get_iterator(net.get_dataset(X), training=False):
+                for Xi, _ in net.get_iterator(dataset, training=False):
                     net.infer(Xi)
         finally:
             for m, momentum in zip(layers, momenta):

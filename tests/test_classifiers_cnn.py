@@ -216,3 +216,45 @@ def test_precise_batch_norm_sets_population_statistics(gunpoint):
     assert not torch.allclose(
         off.module_.features.blocks[0].bn.running_mean, h.mean(dim=(0, 2))
     )
+
+
+def test_precise_batch_norm_runs_length_sorted_batches_when_bucketing():
+    """With bucketing on, the recomputation pass batches series of similar
+    length (each batch cut to its own longest) instead of the caller's order."""
+    X, y = load_japanese_vowels(return_X_y=True)
+    Xp = check_panel(X)[:96]
+    y = np.asarray(y)[:96]
+    widths = []
+
+    class Spy(PreciseBatchNorm):
+        def on_train_end(self, net, X=None, y=None, **kwargs):
+            hook = net.module_.register_forward_pre_hook(
+                lambda module, args, kw: widths.append(kw["x"].shape[-1]),
+                with_kwargs=True,
+            )
+            try:
+                super().on_train_end(net, X=X, y=y, **kwargs)
+            finally:
+                hook.remove()
+
+    def fit(bucket):
+        widths.clear()
+        FCNClassifier(
+            module__n_filters=(4, 4),
+            module__kernel_sizes=(3, 3),
+            max_epochs=1,
+            batch_size=8,
+            iterator_valid__batch_size=16,
+            bucket_by_length=bucket,
+            callbacks__precise_bn=Spy(),
+            random_state=0,
+        ).fit(Xp, y)
+        return list(widths)
+
+    lengths = series_lengths(Xp)
+    sorted_widths = fit(True)
+    expected = [int(chunk.max()) for chunk in np.array_split(np.sort(lengths), 6)]
+    assert sorted_widths == expected
+    caller_order = fit(False)
+    assert caller_order == [int(c.max()) for c in np.array_split(lengths, 6)]
+    assert sum(sorted_widths) < sum(caller_order)

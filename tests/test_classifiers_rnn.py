@@ -260,6 +260,22 @@ def test_batches_are_slices_trimmed_to_the_longest(vowels):
     assert sum(seen) == len(X) and len(it) == len(seen)
 
 
+def test_dataset_copies_only_what_it_must_change(vowels):
+    # NaN padding is replaced by zeros in a copy; the caller's panel keeps it
+    X, y, _, _ = vowels
+    ds = PanelDataset(X, series_lengths(X))
+    assert np.isnan(X).any() and not np.shares_memory(ds.data.numpy(), X)
+    assert not torch.isnan(ds.data).any()
+    # a panel without NaN is used as it is (no second copy of long windows)
+    full = np.ascontiguousarray(np.nan_to_num(X, nan=1.5))
+    ds = PanelDataset(full, series_lengths(full))
+    assert np.shares_memory(ds.data.numpy(), full)
+    # read-only input is copied rather than handed to torch as writeable
+    full.setflags(write=False)
+    ds = PanelDataset(full, series_lengths(full))
+    assert not np.shares_memory(ds.data.numpy(), full)
+
+
 def test_bucketing_groups_similar_lengths_and_keeps_all_rows(vowels):
     X, y, _, _ = vowels
     lengths = series_lengths(X)

@@ -46,8 +46,15 @@ class PanelDataset(Dataset):
         self.X = X
         self.y = y
         self.lengths = torch.as_tensor(lengths, dtype=torch.long)
-        # padding becomes 0 for the networks; the lengths say where it starts
-        self.data = torch.from_numpy(np.nan_to_num(X, nan=0.0, copy=True))
+        # padding becomes 0 for the networks; the lengths say where it starts.
+        # A panel without NaN is used as it is: batches are gathered copies,
+        # so nothing writes into it, and a long recording's windows are not
+        # held twice.
+        if np.isnan(X).any() or not X.flags.writeable:
+            X0 = np.nan_to_num(X, nan=0.0, copy=True)
+        else:
+            X0 = X
+        self.data = torch.from_numpy(X0)
         self.target = (
             None if y_encoded is None else torch.as_tensor(y_encoded, dtype=torch.long)
         )
