@@ -5,6 +5,7 @@ Every classifier is a thin subclass of :class:`BaseSequenceClassifier` whose
 swapping the class, grid-search across families with a pipeline step.
 """
 
+from ._accelerate import accelerated
 from ._attention import AttentionLSTMClassifier
 from ._base import BaseSequenceClassifier
 from ._cnn import (
@@ -29,4 +30,5 @@ __all__ = [
     "LSTMFCNClassifier",
     "ResNetClassifier",
     "TransformerClassifier",
+    "accelerated",
 ]

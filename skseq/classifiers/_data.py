@@ -107,6 +107,18 @@ class PanelBatchIterator:
         batches), so a batch pays only for its own longest series.
     seed : int or None, default=None
         Seed of the iterator's own generator; the global RNG is never used.
+    num_shards : int, default=1
+        Number of data-parallel processes sharing every epoch. Each process
+        builds the same global list of batches (same ``seed``) and keeps every
+        ``num_shards``-th batch, starting at ``shard_index``; when the number
+        of batches is not a multiple of ``num_shards``, the list is first
+        extended with batches from its start (as
+        :class:`~torch.utils.data.distributed.DistributedSampler` pads
+        indices) so every process runs the same number of steps.
+    shard_index : int, default=0
+        This process's shard, ``0 <= shard_index < num_shards``.
+    device : str, torch.device or None, default=None
+        Move every batch there (``None``: leave it on the CPU).
     """
 
     def __init__(
@@ -117,7 +129,15 @@ class PanelBatchIterator:
         sample_weights: np.ndarray | None = None,
         bucket_by_length: bool = False,
         seed: int | None = None,
+        num_shards: int = 1,
+        shard_index: int = 0,
+        device: str | torch.device | None = None,
     ) -> None:
+        if not 0 <= shard_index < num_shards:
+            raise ValueError(
+                "shard_index must satisfy 0 <= shard_index < num_shards; got "
+                f"shard_index={shard_index}, num_shards={num_shards}."
+            )
         self.base, self.indices = _unwrap(dataset)
         self.dataset = dataset
         n = len(self.indices)
@@ -127,13 +147,17 @@ class PanelBatchIterator:
         self.shuffle = shuffle
         self.sample_weights = sample_weights
         self.bucket_by_length = bucket_by_length
+        self.num_shards = int(num_shards)
+        self.shard_index = int(shard_index)
+        self.device = device
         self.generator = torch.Generator()
         self.generator.manual_seed(
             int(seed) if seed is not None else int(torch.seed() % (2**63))
         )
 
     def __len__(self) -> int:
-        return max(1, math.ceil(len(self.indices) / self.batch_size))
+        n_batches = max(1, math.ceil(len(self.indices) / self.batch_size))
+        return math.ceil(n_batches / self.num_shards)
 
     def _order(self) -> torch.Tensor:
         n = len(self.indices)
@@ -158,6 +182,21 @@ class PanelBatchIterator:
             batches = [batches[i] for i in perm]
         return batches
 
+    def _shard(self, batches: list[torch.Tensor]) -> list[torch.Tensor]:
+        if self.num_shards == 1:
+            return batches
+        # every process must step equally often (a data-parallel step is a
+        # collective), so pad the global list cyclically to a multiple
+        total = math.ceil(len(batches) / self.num_shards) * self.num_shards
+        padded = [batches[i % len(batches)] for i in range(total)]
+        # interleaved: step t of all processes together covers the global
+        # batches t*num_shards ... t*num_shards + num_shards - 1
+        return padded[self.shard_index :: self.num_shards]
+
     def __iter__(self) -> Iterator[tuple[dict[str, torch.Tensor], torch.Tensor]]:
-        for idx in self._batches(self._order()):
-            yield self.base.batch(idx)
+        for idx in self._shard(self._batches(self._order())):
+            x, y = self.base.batch(idx)
+            if self.device is not None:
+                x = {k: v.to(self.device) for k, v in x.items()}
+                y = y.to(self.device)
+            yield x, y
