@@ -29,10 +29,10 @@ callback = pytest.importorskip(
 from sklearn.callback._callback_context import get_context_path  # noqa: E402
 
 TINY = {"module__hidden_size": 4, "max_epochs": 3, "batch_size": 25, "random_state": 0}
-# skseq's transformers have no callback support yet: scikit-learn's Pipeline
-# warns that it cannot propagate callbacks to them (and fits them as usual)
-no_transformer_support = pytest.mark.filterwarnings(
-    "ignore:The estimator Normalizer does not support callbacks:UserWarning"
+# skseq's transformers support callbacks: scikit-learn's Pipeline would warn
+# "The estimator ... does not support callbacks" otherwise
+all_steps_support_callbacks = pytest.mark.filterwarnings(
+    "error:The estimator .* does not support callbacks:UserWarning"
 )
 
 
@@ -223,7 +223,7 @@ def test_partial_fit_and_warm_start_are_one_task_per_call(gunpoint):
     assert len(_epochs(ended)) == 3 * TINY["max_epochs"]
 
 
-@no_transformer_support
+@all_steps_support_callbacks
 def test_grid_search_propagates_down_to_the_epochs(gunpoint):
     X, y = gunpoint
     rec = PropagatedRecorder()
@@ -243,6 +243,15 @@ def test_grid_search_propagates_down_to_the_epochs(gunpoint):
         ("LSTMClassifier", "fit"),
         ("LSTMClassifier", "epoch"),
     ]
+    # the transformer step is one leaf task of its own
+    normalizer = [p for p in ended if p[-1][0] == "Normalizer"]
+    assert len(normalizer) == 2 * 2 + 1
+    assert [(est, task) for est, task, _ in normalizer[0]] == [
+        ("GridSearchCV", "fit"),
+        ("GridSearchCV", "search"),
+        ("Pipeline", "fit"),
+        ("Normalizer", "fit"),
+    ]
     refit = [p for p in epochs if p[1][1] == "fit"]  # no "search" level
     assert len(refit) == 2
     # set up and torn down once, by the outermost estimator only
@@ -256,7 +265,7 @@ def test_grid_search_propagates_down_to_the_epochs(gunpoint):
     assert not hasattr(final, "_parent_callback_ctx")
 
 
-@no_transformer_support
+@all_steps_support_callbacks
 def test_progress_bar_on_a_grid_search_and_on_a_classifier(gunpoint, capsys):
     pytest.importorskip("rich")
     X, y = gunpoint
@@ -339,3 +348,24 @@ def test_without_sklearn_callback_nothing_changes():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["2", "4"]
+
+
+@all_steps_support_callbacks
+@pytest.mark.parametrize(
+    "transformer",
+    ["Interpolator", "Padder", "Truncator", "Normalizer", "RollingFeatures"],
+)
+def test_transformers_report_their_fit_as_one_task(transformer, gunpoint):
+    import skseq.transformers
+
+    X, y = gunpoint
+    rec = Recorder()
+    est = getattr(skseq.transformers, transformer)().set_callbacks(rec)
+    Xt = est.fit_transform(X[:10])
+    assert len(Xt) == 10
+    assert rec.events == [
+        ("setup", ((transformer, "fit", 0),)),
+        ("begin", ((transformer, "fit", 0),)),
+        ("end", ((transformer, "fit", 0),), None),
+        ("teardown", ((transformer, "fit", 0),)),
+    ]

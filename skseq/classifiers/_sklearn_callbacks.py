@@ -31,16 +31,7 @@ from skorch.callbacks import Callback
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from ..callbacks import PreciseBatchNorm
-
-try:  # scikit-learn >= 1.9
-    from sklearn.callback import CallbackSupportMixin, with_callbacks
-except ImportError:  # older scikit-learn: no callback API, nothing to support
-    CallbackSupportMixin = None
-
-    def with_callbacks(method):  # type: ignore[no-redef]
-        """Stand-in for ``sklearn.callback.with_callbacks``: the method as is."""
-        return method
-
+from ..utils._callback_api import CALLBACK_BASES, with_callbacks
 
 __all__ = [
     "CALLBACK_BASES",
@@ -48,12 +39,6 @@ __all__ = [
     "fit_task",
     "with_callbacks",
 ]
-
-#: Extra base classes of :class:`~skseq.classifiers.BaseSequenceClassifier`:
-#: ``(CallbackSupportMixin,)`` where scikit-learn has the callback API, else ``()``.
-CALLBACK_BASES: tuple[type, ...] = (
-    (CallbackSupportMixin,) if CallbackSupportMixin is not None else ()
-)
 
 # where the state of the running fit lives on the net; removed when fit returns
 _STATE = "_sklearn_fit_task"

@@ -10,6 +10,7 @@ from scipy.interpolate import CubicSpline, PchipInterpolator
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._callback_api import CALLBACK_BASES, leaf_fit
 from ..utils.validation import series_lengths, validate_panel
 
 __all__ = ["Interpolator"]
@@ -38,7 +39,7 @@ def _trailing_padding_mask(X: np.ndarray, value: float) -> np.ndarray:
     return np.logical_and.accumulate(is_pad[:, ::-1], axis=1)[:, ::-1]
 
 
-class Interpolator(TransformerMixin, BaseEstimator):
+class Interpolator(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
     """Fill missing values inside every series and channel of a panel.
 
     A missing value is a NaN (or ``missing_values``) *before* a series'
@@ -161,6 +162,7 @@ class Interpolator(TransformerMixin, BaseEstimator):
             if not isinstance(value, numbers.Real) or isinstance(value, bool):
                 raise TypeError(f"{name}={value!r} must be a real number.")
 
+    @leaf_fit
     def fit(self, X, y=None) -> Interpolator:
         """Check the parameters and record the input shape.
 

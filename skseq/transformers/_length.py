@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._callback_api import CALLBACK_BASES, leaf_fit
 from ..utils.validation import validate_panel
 
 __all__ = ["Padder", "Truncator"]
@@ -50,11 +51,12 @@ def _check_side(name: str, side: str) -> None:
         )
 
 
-class _LengthTransformer(TransformerMixin, BaseEstimator):
+class _LengthTransformer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
     """Shared ``fit`` for transformers that learn one target length."""
 
     _default_length = "max"
 
+    @leaf_fit
     def fit(self, X, y=None):
         """Learn the target length ``length_`` from the series lengths of ``X``.
 

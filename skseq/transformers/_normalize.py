@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._callback_api import CALLBACK_BASES, leaf_fit
 from ..utils.validation import validate_panel
 
 __all__ = ["Normalizer"]
@@ -42,7 +43,7 @@ def _nan_stats(X: np.ndarray, axis: tuple[int, ...], method: str):
     return loc, scale
 
 
-class Normalizer(TransformerMixin, BaseEstimator):
+class Normalizer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
     """Z-normalise or min-max scale every series, channel by channel.
 
     Parameters
@@ -100,6 +101,7 @@ class Normalizer(TransformerMixin, BaseEstimator):
         self.method = method
         self.scope = scope
 
+    @leaf_fit
     def fit(self, X, y=None) -> Normalizer:
         """Check the parameters; learn per-channel statistics if asked.
 

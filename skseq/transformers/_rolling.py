@@ -10,6 +10,7 @@ from scipy.ndimage import maximum_filter1d, minimum_filter1d
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._callback_api import CALLBACK_BASES, leaf_fit
 from ..utils.validation import validate_panel
 
 __all__ = ["RollingFeatures"]
@@ -47,7 +48,7 @@ def _rolling(X: np.ndarray, stat: str, w: int) -> np.ndarray:
     return out
 
 
-class RollingFeatures(TransformerMixin, BaseEstimator):
+class RollingFeatures(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
     """Append rolling statistics of every channel as new channels.
 
     For every statistic and window size, each channel ``c`` gets a derived
@@ -139,6 +140,7 @@ class RollingFeatures(TransformerMixin, BaseEstimator):
             )
         return [int(w) for w in sizes], stats
 
+    @leaf_fit
     def fit(self, X, y=None) -> RollingFeatures:
         """Check the parameters and record the input shape.
 
