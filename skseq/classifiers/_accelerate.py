@@ -43,6 +43,11 @@ class _SequenceAccelerateMixin(AccelerateMixin):
       ``random_state=None``;
     - the network is unwrapped after *all* ``on_train_end`` callbacks ran, so
       early stopping restores its checkpoint into the module it was taken from;
+    - gradients are zeroed after each optimizer step, not at the start of
+      every batch as in skorch, so ``gradient_accumulation_steps`` accumulates;
+    - criteria without trainable parameters are moved to the device, not
+      wrapped (accelerate's multi-CPU path would wrap them in DDP, which fails);
+    - ``partial_fit`` after an unwrapping fit wraps the network again;
     - ``callbacks__print_log__sink="auto"`` is resolved at fit time without
       overwriting the parameter;
     - instances pickle (classes made by :func:`accelerated` included).
@@ -282,7 +287,10 @@ def accelerated(classifier: type) -> type:
     global list is padded with batches from its start, so some series count
     twice in that epoch). Gradients are clipped to ``max_grad_norm`` with
     ``accelerator.clip_grad_norm_``. Validation and prediction are not split:
-    every process computes them on all rows.
+    every process computes them on all rows. An accelerator with
+    ``gradient_accumulation_steps=k`` steps the optimizer every ``k``
+    batches, as one batch ``k`` times larger would (the count runs on across
+    epochs when ``k`` does not divide the batches of one).
 
     Parameters
     ----------
@@ -318,6 +326,11 @@ def accelerated(classifier: type) -> type:
     the same ``random_state``. ``Accelerator(mixed_precision="bf16")`` runs
     the forward pass under bfloat16 autocast (on CPU, too); ``"fp16"`` needs
     a GPU (accelerate does not autocast fp16 on CPU).
+
+    A pickled classifier carries its accelerator along. It predicts at once
+    after loading in another process, but an unpickled ``Accelerator`` is not
+    set up there: before training again, pass a new one with
+    ``set_params(accelerator=Accelerator(...))``.
 
     Examples
     --------
