@@ -45,16 +45,12 @@ Ray, joblib's ``loky``): fits running in *threads* of one process (Dask
 generator, which skseq seeds per fit, so their results are not reproducible
 (split scores of a seeded search moved by up to 0.02 in log loss).
 
-Multi-GPU training of a single network is a different axis, meant for
-skorch's Accelerate integration (``class AcceleratedLSTM(AccelerateMixin,
-LSTMClassifier)`` with ``from skorch.hf import AccelerateMixin``,
-``accelerator=Accelerator()``, launched with ``accelerate launch``). It is not
-verified with skseq yet, and reading ``skorch.hf.AccelerateMixin`` shows two
-gaps in the classifier base: the mixin's ``train_step_single`` replaces the
-base's, so ``max_grad_norm`` clipping is skipped (under Accelerate it must be
-``accelerator.clip_grad_norm_``), and ``accelerator.prepare`` leaves skseq's
-in-memory batch iterator as it is (it is not a ``DataLoader``), so batches are
-not sharded across processes.
+Multi-GPU training of a single network is a different axis:
+:func:`skseq.classifiers.accelerated` turns any skseq classifier into one
+trained through Hugging Face Accelerate (``accelerator=Accelerator()``,
+launched with ``accelerate launch``), with gradient clipping through the
+accelerator and training batches split across processes; see the scale-out
+page of the user guide for what is split and what was verified.
 """
 
 from __future__ import annotations
