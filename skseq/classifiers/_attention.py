@@ -9,11 +9,13 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 
 from ..nn import AttentionLSTMNetwork
+from ..utils._docstrings import fill_doc
 from ._base import BaseSequenceClassifier
 
 __all__ = ["AttentionLSTMClassifier"]
 
 
+@fill_doc
 class AttentionLSTMClassifier(BaseSequenceClassifier):
     """Bidirectional LSTM with additive attention pooling, for (imbalanced) panels.
 
@@ -41,29 +43,11 @@ class AttentionLSTMClassifier(BaseSequenceClassifier):
         ``bidirectional`` (True), ``dropout`` (between LSTM layers, 0.0),
         ``attention_size`` (64), ``head_hidden_sizes`` (()),
         ``head_dropout`` (0.0).
-    **kwargs
-        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
-        (``max_epochs=100``, ``lr=1e-3``, ``batch_size=32``, ``class_weight``,
-        ``balanced_batches``, ``early_stopping``, ``random_state``,
-        ``n_threads`` …) and of skorch (``optimizer__*``, ``criterion__*``,
-        ``callbacks``, ``device`` …).
+    {classifier_kwargs}
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Labels as given in ``fit``.
-    n_channels_in_ : int
-        Channels seen in ``fit``.
-    n_features_in_ : int
-        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
-    class_counts_ : ndarray of shape (n_classes,)
-        Training instances per class.
-    class_weight_ : ndarray of shape (n_classes,) or None
-        The loss weights computed from ``class_weight``.
-    module_ : torch.nn.Module
-        The trained network.
-    history_ : skorch.History
-        Per-epoch losses and scores.
+    {classifier_attributes}
 
     See Also
     --------
@@ -72,10 +56,7 @@ class AttentionLSTMClassifier(BaseSequenceClassifier):
 
     References
     ----------
-    .. [1] D. Bahdanau, K. Cho and Y. Bengio, "Neural machine translation by
-       jointly learning to align and translate", ICLR 2015.
-    .. [2] C. Raffel and D. P. W. Ellis, "Feed-forward networks with attention
-       can solve some long-term memory problems", arXiv:1512.08756, 2015.
+    {ref_attention}
 
     Examples
     --------

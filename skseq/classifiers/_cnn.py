@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..nn import CNNNetwork, FCNNetwork, InceptionTimeNetwork, ResNetNetwork
+from ..utils._docstrings import fill_doc
 from ._base import BaseSequenceClassifier
 
 __all__ = [
@@ -25,6 +26,7 @@ _FAST_TEST_PARAMS = {
 }
 
 
+@fill_doc
 class CNNClassifier(BaseSequenceClassifier):
     """Plain 1-D convolutional classifier for (imbalanced) panels.
 
@@ -43,29 +45,11 @@ class CNNClassifier(BaseSequenceClassifier):
         ``n_filters`` ((32, 64, 128)), ``kernel_size`` (5), ``pool_size``
         (2), ``batch_norm`` (True), ``pooling`` ("meanmax", "mean" or "max"),
         ``head_hidden_sizes`` ((64,)), ``head_dropout`` (0.3).
-    **kwargs
-        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
-        (``max_epochs=100``, ``lr=1e-3``, ``batch_size=32``, ``class_weight``,
-        ``balanced_batches``, ``bucket_by_length``, ``early_stopping``,
-        ``random_state``, ``n_threads`` …) and of skorch (``optimizer__*``,
-        ``criterion__*``, ``callbacks``, ``device`` …).
+    {classifier_kwargs}
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Labels as given in ``fit``.
-    n_channels_in_ : int
-        Channels seen in ``fit``.
-    n_features_in_ : int
-        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
-    class_counts_ : ndarray of shape (n_classes,)
-        Training instances per class.
-    class_weight_ : ndarray of shape (n_classes,) or None
-        The loss weights computed from ``class_weight``.
-    module_ : torch.nn.Module
-        The trained network.
-    history_ : skorch.History
-        Per-epoch losses and scores.
+    {classifier_attributes}
 
     See Also
     --------
@@ -105,6 +89,7 @@ class CNNClassifier(BaseSequenceClassifier):
         }
 
 
+@fill_doc
 class FCNClassifier(BaseSequenceClassifier):
     """Fully convolutional network (FCN) classifier of Wang et al. (2017).
 
@@ -121,29 +106,11 @@ class FCNClassifier(BaseSequenceClassifier):
         The network. Its hyper-parameters are set with ``module__*``:
         ``n_filters`` ((128, 256, 128)), ``kernel_sizes`` ((8, 5, 3)),
         ``pooling`` ("mean", "max" or "meanmax"), ``head_dropout`` (0.0).
-    **kwargs
-        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
-        (``max_epochs=100``, ``lr=1e-3``, ``batch_size=32``, ``class_weight``,
-        ``balanced_batches``, ``bucket_by_length``, ``early_stopping``,
-        ``random_state``, ``n_threads`` …) and of skorch (``optimizer__*``,
-        ``criterion__*``, ``callbacks``, ``device`` …).
+    {classifier_kwargs}
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Labels as given in ``fit``.
-    n_channels_in_ : int
-        Channels seen in ``fit``.
-    n_features_in_ : int
-        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
-    class_counts_ : ndarray of shape (n_classes,)
-        Training instances per class.
-    class_weight_ : ndarray of shape (n_classes,) or None
-        The loss weights computed from ``class_weight``.
-    module_ : torch.nn.Module
-        The trained network.
-    history_ : skorch.History
-        Per-epoch losses and scores.
+    {classifier_attributes}
 
     See Also
     --------
@@ -152,8 +119,7 @@ class FCNClassifier(BaseSequenceClassifier):
 
     References
     ----------
-    .. [1] Z. Wang, W. Yan and T. Oates, "Time series classification from
-       scratch with deep neural networks: A strong baseline", IJCNN 2017.
+    {ref_wang2017}
 
     Examples
     --------
@@ -175,6 +141,7 @@ class FCNClassifier(BaseSequenceClassifier):
         return {**_FAST_TEST_PARAMS, "module__n_filters": (8, 8, 8)}
 
 
+@fill_doc
 class ResNetClassifier(BaseSequenceClassifier):
     """Residual network (ResNet) classifier of Wang et al. (2017).
 
@@ -192,29 +159,11 @@ class ResNetClassifier(BaseSequenceClassifier):
         The network. Its hyper-parameters are set with ``module__*``:
         ``n_filters`` ((64, 128, 128)), ``kernel_sizes`` ((8, 5, 3)),
         ``pooling`` ("mean", "max" or "meanmax"), ``head_dropout`` (0.0).
-    **kwargs
-        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
-        (``max_epochs=100``, ``lr=1e-3``, ``batch_size=32``, ``class_weight``,
-        ``balanced_batches``, ``bucket_by_length``, ``early_stopping``,
-        ``random_state``, ``n_threads`` …) and of skorch (``optimizer__*``,
-        ``criterion__*``, ``callbacks``, ``device`` …).
+    {classifier_kwargs}
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Labels as given in ``fit``.
-    n_channels_in_ : int
-        Channels seen in ``fit``.
-    n_features_in_ : int
-        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
-    class_counts_ : ndarray of shape (n_classes,)
-        Training instances per class.
-    class_weight_ : ndarray of shape (n_classes,) or None
-        The loss weights computed from ``class_weight``.
-    module_ : torch.nn.Module
-        The trained network.
-    history_ : skorch.History
-        Per-epoch losses and scores.
+    {classifier_attributes}
 
     See Also
     --------
@@ -223,8 +172,7 @@ class ResNetClassifier(BaseSequenceClassifier):
 
     References
     ----------
-    .. [1] Z. Wang, W. Yan and T. Oates, "Time series classification from
-       scratch with deep neural networks: A strong baseline", IJCNN 2017.
+    {ref_wang2017}
     .. [2] H. Ismail Fawaz, G. Forestier, J. Weber, L. Idoumghar and
        P.-A. Muller, "Deep learning for time series classification: a
        review", Data Mining and Knowledge Discovery 33, 2019.
@@ -251,6 +199,7 @@ class ResNetClassifier(BaseSequenceClassifier):
         return {**_FAST_TEST_PARAMS, "module__n_filters": (8, 8)}
 
 
+@fill_doc
 class InceptionTimeClassifier(BaseSequenceClassifier):
     """InceptionTime classifier of Ismail Fawaz et al. (2020), one network.
 
@@ -276,32 +225,14 @@ class InceptionTimeClassifier(BaseSequenceClassifier):
         ``bottleneck_size`` (32), ``depth`` (6), ``residual`` (True),
         ``n_timepoints`` (the longest training series), ``pooling``
         ("mean"), ``head_dropout`` (0.0).
-    **kwargs
-        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
-        (``max_epochs=100``, ``lr=1e-3``, ``batch_size=32``, ``class_weight``,
-        ``balanced_batches``, ``bucket_by_length``, ``early_stopping``,
-        ``random_state``, ``n_threads`` …) and of skorch (``optimizer__*``,
-        ``criterion__*``, ``callbacks``, ``device`` …).
+    {classifier_kwargs}
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Labels as given in ``fit``.
-    n_channels_in_ : int
-        Channels seen in ``fit``.
-    n_features_in_ : int
-        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
-    class_counts_ : ndarray of shape (n_classes,)
-        Training instances per class.
-    class_weight_ : ndarray of shape (n_classes,) or None
-        The loss weights computed from ``class_weight``.
+    {classifier_attributes}
     n_timepoints_ : int
         Longest series seen in ``fit`` (passed to the network as
         ``n_timepoints`` unless ``module__n_timepoints`` is set).
-    module_ : torch.nn.Module
-        The trained network.
-    history_ : skorch.History
-        Per-epoch losses and scores.
 
     See Also
     --------
@@ -309,10 +240,7 @@ class InceptionTimeClassifier(BaseSequenceClassifier):
 
     References
     ----------
-    .. [1] H. Ismail Fawaz, B. Lucas, G. Forestier, C. Pelletier, D. F.
-       Schmidt, J. Weber, G. I. Webb, L. Idoumghar, P.-A. Muller and
-       F. Petitjean, "InceptionTime: Finding AlexNet for time series
-       classification", Data Mining and Knowledge Discovery 34, 2020.
+    {ref_inceptiontime}
 
     Examples
     --------

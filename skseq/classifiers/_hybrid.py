@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..nn import CNNLSTMNetwork, LSTMFCNNetwork
+from ..utils._docstrings import fill_doc
 from ._base import BaseSequenceClassifier
 
 __all__ = ["CNNLSTMClassifier", "LSTMFCNClassifier"]
@@ -18,6 +19,7 @@ _FAST_TEST_PARAMS = {
 }
 
 
+@fill_doc
 class LSTMFCNClassifier(BaseSequenceClassifier):
     """LSTM-FCN classifier of Karim et al. (2017).
 
@@ -39,29 +41,11 @@ class LSTMFCNClassifier(BaseSequenceClassifier):
         ``lstm_hidden_size`` (8), ``lstm_bidirectional`` (False),
         ``lstm_pooling`` ("last", "mean", "max" or "meanmax"),
         ``lstm_dropout`` (0.8), ``head_dropout`` (0.0).
-    **kwargs
-        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
-        (``max_epochs=100``, ``lr=1e-3``, ``batch_size=32``, ``class_weight``,
-        ``balanced_batches``, ``bucket_by_length``, ``early_stopping``,
-        ``random_state``, ``n_threads`` …) and of skorch (``optimizer__*``,
-        ``criterion__*``, ``callbacks``, ``device`` …).
+    {classifier_kwargs}
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Labels as given in ``fit``.
-    n_channels_in_ : int
-        Channels seen in ``fit``.
-    n_features_in_ : int
-        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
-    class_counts_ : ndarray of shape (n_classes,)
-        Training instances per class.
-    class_weight_ : ndarray of shape (n_classes,) or None
-        The loss weights computed from ``class_weight``.
-    module_ : torch.nn.Module
-        The trained network.
-    history_ : skorch.History
-        Per-epoch losses and scores.
+    {classifier_attributes}
 
     See Also
     --------
@@ -70,9 +54,7 @@ class LSTMFCNClassifier(BaseSequenceClassifier):
 
     References
     ----------
-    .. [1] F. Karim, S. Majumdar, H. Darabi and S. Chen, "LSTM fully
-       convolutional networks for time series classification", IEEE Access 6,
-       2017.
+    {ref_lstm_fcn}
 
     Examples
     --------
@@ -98,6 +80,7 @@ class LSTMFCNClassifier(BaseSequenceClassifier):
         }
 
 
+@fill_doc
 class CNNLSTMClassifier(BaseSequenceClassifier):
     """Convolutional blocks followed by an LSTM (CNN-LSTM) classifier.
 
@@ -118,29 +101,11 @@ class CNNLSTMClassifier(BaseSequenceClassifier):
         (64), ``num_layers`` (1), ``bidirectional`` (True), ``rnn_dropout``
         (0.0), ``pooling`` ("meanmax", "mean", "max" or "last"),
         ``head_hidden_sizes`` (()), ``head_dropout`` (0.0).
-    **kwargs
-        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
-        (``max_epochs=100``, ``lr=1e-3``, ``batch_size=32``, ``class_weight``,
-        ``balanced_batches``, ``bucket_by_length``, ``early_stopping``,
-        ``random_state``, ``n_threads`` …) and of skorch (``optimizer__*``,
-        ``criterion__*``, ``callbacks``, ``device`` …).
+    {classifier_kwargs}
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Labels as given in ``fit``.
-    n_channels_in_ : int
-        Channels seen in ``fit``.
-    n_features_in_ : int
-        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
-    class_counts_ : ndarray of shape (n_classes,)
-        Training instances per class.
-    class_weight_ : ndarray of shape (n_classes,) or None
-        The loss weights computed from ``class_weight``.
-    module_ : torch.nn.Module
-        The trained network.
-    history_ : skorch.History
-        Per-epoch losses and scores.
+    {classifier_attributes}
 
     See Also
     --------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..nn import GRUNetwork, LSTMNetwork
+from ..utils._docstrings import fill_doc
 from ._base import BaseSequenceClassifier
 
 __all__ = ["LSTMClassifier", "GRUClassifier"]
@@ -18,6 +19,7 @@ _FAST_TEST_PARAMS = {
 }
 
 
+@fill_doc
 class LSTMClassifier(BaseSequenceClassifier):
     """Stacked, optionally bidirectional LSTM classifier for (imbalanced) panels.
 
@@ -38,33 +40,11 @@ class LSTMClassifier(BaseSequenceClassifier):
         ``hidden_size`` (64), ``num_layers`` (1), ``bidirectional`` (True),
         ``dropout`` (between layers, 0.0), ``pooling`` ("meanmax", "mean",
         "max" or "last"), ``head_hidden_sizes`` (()), ``head_dropout`` (0.0).
-    lr : float, default=1e-2
-        Learning rate (AdamW, gradients clipped to norm 1).
-    batch_size : int, default=16
-        Mini-batch size.
-    **kwargs
-        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
-        (``max_epochs=100``, ``class_weight``,
-        ``balanced_batches``, ``early_stopping``, ``random_state``,
-        ``n_threads`` …) and of skorch (``optimizer__*``, ``criterion__*``,
-        ``callbacks``, ``device`` …).
+    {rnn_classifier_training}
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Labels as given in ``fit``.
-    n_channels_in_ : int
-        Channels seen in ``fit``.
-    n_features_in_ : int
-        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
-    class_counts_ : ndarray of shape (n_classes,)
-        Training instances per class.
-    class_weight_ : ndarray of shape (n_classes,) or None
-        The loss weights computed from ``class_weight``.
-    module_ : torch.nn.Module
-        The trained network.
-    history_ : skorch.History
-        Per-epoch losses and scores.
+    {classifier_attributes}
 
     See Also
     --------
@@ -102,6 +82,7 @@ class LSTMClassifier(BaseSequenceClassifier):
         return dict(_FAST_TEST_PARAMS)
 
 
+@fill_doc
 class GRUClassifier(BaseSequenceClassifier):
     """Stacked, optionally bidirectional GRU classifier for (imbalanced) panels.
 
@@ -115,13 +96,11 @@ class GRUClassifier(BaseSequenceClassifier):
     module : torch.nn.Module class, default=skseq.nn.GRUNetwork
         The network; hyper-parameters via ``module__*`` as for
         :class:`LSTMClassifier`.
-    lr : float, default=1e-2
-        Learning rate.
-    batch_size : int, default=16
-        Mini-batch size.
-    **kwargs
-        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
-        and of skorch.
+    {rnn_classifier_training}
+
+    Attributes
+    ----------
+    {classifier_attributes}
 
     See Also
     --------

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..nn import TransformerNetwork
+from ..utils._docstrings import fill_doc
 from ._base import BaseSequenceClassifier
 
 __all__ = ["TransformerClassifier"]
 
 
+@fill_doc
 class TransformerClassifier(BaseSequenceClassifier):
     """Transformer encoder classifier for (imbalanced) panels.
 
@@ -39,29 +41,11 @@ class TransformerClassifier(BaseSequenceClassifier):
         ``positional_encoding`` ("learned", "sinusoidal" or "none"),
         ``max_len`` (1024 tokens for learned positions), ``pooling`` ("mean"
         or "cls"), ``head_hidden_sizes`` (()), ``head_dropout`` (0.0).
-    **kwargs
-        Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
-        (``max_epochs=100``, ``lr=1e-3``, ``batch_size=32``, ``class_weight``,
-        ``balanced_batches``, ``early_stopping``, ``random_state``,
-        ``n_threads`` …) and of skorch (``optimizer__*``, ``criterion__*``,
-        ``callbacks``, ``device`` …).
+    {classifier_kwargs}
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Labels as given in ``fit``.
-    n_channels_in_ : int
-        Channels seen in ``fit``.
-    n_features_in_ : int
-        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
-    class_counts_ : ndarray of shape (n_classes,)
-        Training instances per class.
-    class_weight_ : ndarray of shape (n_classes,) or None
-        The loss weights computed from ``class_weight``.
-    module_ : torch.nn.Module
-        The trained network.
-    history_ : skorch.History
-        Per-epoch losses and scores.
+    {classifier_attributes}
 
     See Also
     --------

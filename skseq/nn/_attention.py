@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor, nn
 
+from ..utils._docstrings import fill_doc
 from ._masking import length_mask
-from ._rnn import MLPHead, run_rnn_masked
+from ._rnn import MLPHead, run_rnn
 
 __all__ = ["AdditiveAttentionPooling", "AttentionLSTMNetwork"]
 
@@ -65,6 +66,7 @@ class AdditiveAttentionPooling(nn.Module):
         return context, alpha
 
 
+@fill_doc
 class AttentionLSTMNetwork(nn.Module):
     """Bidirectional LSTM with additive attention pooling over time.
 
@@ -79,10 +81,7 @@ class AttentionLSTMNetwork(nn.Module):
 
     Parameters
     ----------
-    n_channels : int
-        Input channels (inferred by the classifier from the data).
-    n_classes : int
-        Output logits (inferred by the classifier from the data).
+    {network_sizes}
     dense_sizes : sequence of int, default=(32,)
         Widths of per-step dense layers (ReLU) applied before the LSTM; ``()``
         feeds the input straight to the LSTM. One layer of 32 lifted GunPoint
@@ -100,17 +99,11 @@ class AttentionLSTMNetwork(nn.Module):
         Dropout between stacked LSTM layers (ignored with one layer).
     attention_size : int, default=64
         Width of the hidden layer that scores each step.
-    head_hidden_sizes : sequence of int, default=()
-        Hidden dense layers of the head.
-    head_dropout : float, default=0.0
-        Dropout in the head.
+    {dense_head}
 
     References
     ----------
-    .. [1] D. Bahdanau, K. Cho and Y. Bengio, "Neural machine translation by
-       jointly learning to align and translate", ICLR 2015.
-    .. [2] C. Raffel and D. P. W. Ellis, "Feed-forward networks with attention
-       can solve some long-term memory problems", arXiv:1512.08756, 2015.
+    {ref_attention}
 
     Examples
     --------
@@ -162,11 +155,7 @@ class AttentionLSTMNetwork(nn.Module):
     def encode(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
         """Per-step LSTM outputs ``(batch, time, features)``, zero on padding."""
         seq = self.dense(x.transpose(1, 2))  # (batch, time, channels)
-        n_timepoints = seq.shape[1]
-        if lengths is None or bool((lengths == n_timepoints).all()):
-            return self.rnn(seq)[0]
-        # dense kernels that never read padding (see run_rnn_masked)
-        return run_rnn_masked(self.rnn, seq, lengths.to(seq.device).long())[0]
+        return run_rnn(self.rnn, seq, lengths)[0]
 
     def attention(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
         """Attention weights ``(batch, time)``.

@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from ..utils._docstrings import fill_doc
 from ._masking import masked_pool, pooled_size
 from ._rnn import MLPHead
 
@@ -274,6 +275,7 @@ class ConvStack(nn.Module):
 # ----------------------------------------------------------------------------
 
 
+@fill_doc
 class CNNNetwork(nn.Module):
     """Plain 1-D convolutional classifier network.
 
@@ -284,10 +286,7 @@ class CNNNetwork(nn.Module):
 
     Parameters
     ----------
-    n_channels : int
-        Input channels (inferred by the classifier from the data).
-    n_classes : int
-        Output logits (inferred by the classifier from the data).
+    {network_sizes}
     n_filters : sequence of int, default=(32, 64, 128)
         Filters of each conv block; its length sets the number of blocks.
     kernel_size : int or sequence of int, default=5
@@ -354,6 +353,7 @@ class CNNNetwork(nn.Module):
         return self.head(masked_pool(h, None if pad is None else lengths, self.pooling))
 
 
+@fill_doc
 class FCNNetwork(nn.Module):
     """Fully convolutional network (FCN) of Wang et al. (2017).
 
@@ -363,23 +363,16 @@ class FCNNetwork(nn.Module):
 
     Parameters
     ----------
-    n_channels : int
-        Input channels (inferred by the classifier from the data).
-    n_classes : int
-        Output logits (inferred by the classifier from the data).
+    {network_sizes}
     n_filters : sequence of int, default=(128, 256, 128)
         Filters of each block; its length sets the number of blocks.
     kernel_sizes : int or sequence of int, default=(8, 5, 3)
         Kernel width of each block (an int for all).
-    pooling : {"mean", "max", "meanmax"}, default="mean"
-        Global pooling over the observed time steps (the paper averages).
-    head_dropout : float, default=0.0
-        Dropout before the linear layer.
+    {pooled_linear_head}
 
     References
     ----------
-    .. [1] Z. Wang, W. Yan and T. Oates, "Time series classification from
-       scratch with deep neural networks: A strong baseline", IJCNN 2017.
+    {ref_wang2017}
 
     Examples
     --------
@@ -453,6 +446,7 @@ class ResidualBlock(nn.Module):
         return fill_padding(F.relu(h + skip), pad)
 
 
+@fill_doc
 class ResNetNetwork(nn.Module):
     """Residual network (ResNet) of Wang et al. (2017).
 
@@ -464,23 +458,16 @@ class ResNetNetwork(nn.Module):
 
     Parameters
     ----------
-    n_channels : int
-        Input channels (inferred by the classifier from the data).
-    n_classes : int
-        Output logits (inferred by the classifier from the data).
+    {network_sizes}
     n_filters : sequence of int, default=(64, 128, 128)
         Filters of each residual block; its length sets the number of blocks.
     kernel_sizes : sequence of int, default=(8, 5, 3)
         Kernel widths of the convolutions inside every block.
-    pooling : {"mean", "max", "meanmax"}, default="mean"
-        Global pooling over the observed time steps (the paper averages).
-    head_dropout : float, default=0.0
-        Dropout before the linear layer.
+    {pooled_linear_head}
 
     References
     ----------
-    .. [1] Z. Wang, W. Yan and T. Oates, "Time series classification from
-       scratch with deep neural networks: A strong baseline", IJCNN 2017.
+    {ref_wang2017}
 
     Examples
     --------
@@ -564,6 +551,7 @@ class InceptionModule(nn.Module):
         return fill_padding(out, pad)
 
 
+@fill_doc
 class InceptionTimeNetwork(nn.Module):
     """One Inception network of InceptionTime (Ismail Fawaz et al., 2020).
 
@@ -577,10 +565,7 @@ class InceptionTimeNetwork(nn.Module):
 
     Parameters
     ----------
-    n_channels : int
-        Input channels (inferred by the classifier from the data).
-    n_classes : int
-        Output logits (inferred by the classifier from the data).
+    {network_sizes}
     n_filters : int, default=32
         Filters of each branch; a module outputs ``4 * n_filters`` channels.
     kernel_sizes : sequence of int, default=(40, 20, 10)
@@ -596,10 +581,7 @@ class InceptionTimeNetwork(nn.Module):
         widest kernel, the kernel widths are scaled down in proportion (at
         least 1), since a 'same' convolution wider than the series only adds
         multiplications by padding.
-    pooling : {"mean", "max", "meanmax"}, default="mean"
-        Global pooling over the observed time steps (the paper averages).
-    head_dropout : float, default=0.0
-        Dropout before the linear layer.
+    {pooled_linear_head}
 
     Attributes
     ----------
@@ -608,10 +590,7 @@ class InceptionTimeNetwork(nn.Module):
 
     References
     ----------
-    .. [1] H. Ismail Fawaz, B. Lucas, G. Forestier, C. Pelletier, D. F.
-       Schmidt, J. Weber, G. I. Webb, L. Idoumghar, P.-A. Muller and
-       F. Petitjean, "InceptionTime: Finding AlexNet for time series
-       classification", Data Mining and Knowledge Discovery 34, 2020.
+    {ref_inceptiontime}
 
     Examples
     --------

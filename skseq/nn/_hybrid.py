@@ -7,59 +7,14 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor, nn
 
+from ..utils._docstrings import fill_doc
 from ._cnn import ConvStack, _as_tuple, _check_positive, as_lengths
-from ._masking import masked_pool, pooled_size
-from ._rnn import MLPHead, run_rnn_masked
+from ._masking import masked_pool
+from ._rnn import MLPHead, _check_rnn_pooling, _rnn_width, rnn_features
 
 __all__ = ["CNNLSTMNetwork", "LSTMFCNNetwork"]
 
-_RNN_POOLINGS = ("last", "mean", "max", "meanmax")
-
-
-def run_rnn(
-    rnn: nn.LSTM | nn.GRU, seq: Tensor, lengths: Tensor | None
-) -> tuple[Tensor, Tensor]:
-    """Run a batch-first ``rnn`` over ``seq`` ``(batch, time, features)``.
-
-    Unequal lengths go through :func:`skseq.nn._rnn.run_rnn_masked` (dense
-    kernels, backward direction reversed within each length), so the
-    recurrence never reads padding and the final state is the one at each
-    series' last observed step. Returns the outputs
-    ``(batch, time, hidden)``, zero on padding, and the final hidden state
-    ``(layers * directions, batch, hidden)``.
-    """
-    n_timepoints = seq.shape[1]
-    if lengths is None or bool((lengths == n_timepoints).all()):
-        out, state = rnn(seq)
-    else:
-        return run_rnn_masked(rnn, seq, lengths.to(seq.device).long())
-    h_n = state[0] if isinstance(state, tuple) else state
-    return out, h_n
-
-
-def rnn_features(
-    rnn: nn.LSTM | nn.GRU, seq: Tensor, lengths: Tensor | None, pooling: str
-) -> Tensor:
-    """One vector per series: final states of each direction, or masked pooling."""
-    out, h_n = run_rnn(rnn, seq, lengths)
-    if pooling == "last":
-        n_dir = 2 if rnn.bidirectional else 1
-        return torch.cat(list(h_n[-n_dir:]), dim=-1)
-    return masked_pool(out.transpose(1, 2), lengths, pooling)
-
-
-def _rnn_width(hidden_size: int, bidirectional: bool, pooling: str) -> int:
-    width = hidden_size * (2 if bidirectional else 1)
-    return width if pooling == "last" else pooled_size(width, pooling)
-
-
-def _check_rnn_pooling(pooling: str, name: str = "pooling") -> None:
-    if pooling not in _RNN_POOLINGS:
-        raise ValueError(
-            f"{name} must be 'last', 'mean', 'max' or 'meanmax'; got {pooling!r}."
-        )
-
-
+@fill_doc
 class LSTMFCNNetwork(nn.Module):
     """LSTM-FCN of Karim et al. (2017): an LSTM branch beside an FCN branch.
 
@@ -76,10 +31,7 @@ class LSTMFCNNetwork(nn.Module):
 
     Parameters
     ----------
-    n_channels : int
-        Input channels (inferred by the classifier from the data).
-    n_classes : int
-        Output logits (inferred by the classifier from the data).
+    {network_sizes}
     n_filters : sequence of int, default=(128, 256, 128)
         Filters of each FCN block.
     kernel_sizes : int or sequence of int, default=(8, 5, 3)
@@ -98,9 +50,7 @@ class LSTMFCNNetwork(nn.Module):
 
     References
     ----------
-    .. [1] F. Karim, S. Majumdar, H. Darabi and S. Chen, "LSTM fully
-       convolutional networks for time series classification", IEEE Access 6,
-       2017.
+    {ref_lstm_fcn}
 
     Examples
     --------
@@ -158,6 +108,7 @@ class LSTMFCNNetwork(nn.Module):
         return self.head(torch.cat([self.lstm_dropout(lstm_feats), conv_feats], -1))
 
 
+@fill_doc
 class CNNLSTMNetwork(nn.Module):
     """Convolutional blocks followed by a recurrent layer (CNN-LSTM).
 
@@ -170,10 +121,7 @@ class CNNLSTMNetwork(nn.Module):
 
     Parameters
     ----------
-    n_channels : int
-        Input channels (inferred by the classifier from the data).
-    n_classes : int
-        Output logits (inferred by the classifier from the data).
+    {network_sizes}
     n_filters : sequence of int, default=(64, 64)
         Filters of each conv block; its length sets the number of blocks.
     kernel_size : int or sequence of int, default=5
@@ -183,12 +131,7 @@ class CNNLSTMNetwork(nn.Module):
         a length ``L`` becomes ``ceil(L / pool_size)``.
     batch_norm : bool, default=True
         Batch norm after each convolution (statistics over observed steps).
-    cell : {"lstm", "gru"}, default="lstm"
-        Recurrent cell.
-    hidden_size : int, default=64
-        Hidden units per direction.
-    num_layers : int, default=1
-        Stacked recurrent layers.
+    {rnn_cell}
     bidirectional : bool, default=True
         Read the sequence in both directions.
     rnn_dropout : float, default=0.0
@@ -196,10 +139,7 @@ class CNNLSTMNetwork(nn.Module):
     pooling : {"meanmax", "mean", "max", "last"}, default="meanmax"
         Masked pooling of the recurrent outputs over time, or the final hidden
         state of each direction.
-    head_hidden_sizes : sequence of int, default=()
-        Hidden dense layers of the head.
-    head_dropout : float, default=0.0
-        Dropout in the head.
+    {dense_head}
 
     Examples
     --------

@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from ..utils._docstrings import fill_doc
 from ._masking import masked_pool, pooled_size
 
 __all__ = ["MLPHead", "RNNNetwork", "LSTMNetwork", "GRUNetwork"]
@@ -99,6 +100,53 @@ def run_rnn_masked(
     return layer_in, torch.stack(h_n)
 
 
+def run_rnn(
+    rnn: nn.LSTM | nn.GRU, seq: Tensor, lengths: Tensor | None
+) -> tuple[Tensor, Tensor]:
+    """Run a batch-first ``rnn`` over ``seq`` ``(batch, time, features)``.
+
+    Unequal lengths go through :func:`run_rnn_masked` (dense kernels, backward
+    direction reversed within each length), so the recurrence never reads
+    padding and the final state is the one at each series' last observed
+    step. Returns the outputs ``(batch, time, hidden)``, zero on padding, and
+    the final hidden state ``(layers * directions, batch, hidden)``.
+    """
+    n_timepoints = seq.shape[1]
+    if lengths is None or bool((lengths == n_timepoints).all()):
+        # nothing is padded: the module's own forward, all layers and
+        # directions in one call, gives the same outputs
+        out, state = rnn(seq)
+        h_n = state[0] if isinstance(state, tuple) else state
+        return out, h_n
+    return run_rnn_masked(rnn, seq, lengths.to(seq.device).long())
+
+
+def rnn_features(
+    rnn: nn.LSTM | nn.GRU, seq: Tensor, lengths: Tensor | None, pooling: str
+) -> Tensor:
+    """One vector per series: final states of each direction, or masked pooling."""
+    out, h_n = run_rnn(rnn, seq, lengths)
+    if pooling == "last":
+        n_dir = 2 if rnn.bidirectional else 1
+        # final layer's hidden state of each direction, (batch, n_dir * hidden)
+        return torch.cat(list(h_n[-n_dir:]), dim=-1)
+    return masked_pool(out.transpose(1, 2), lengths, pooling)
+
+
+def _rnn_width(hidden_size: int, bidirectional: bool, pooling: str) -> int:
+    """Width of :func:`rnn_features`' vectors."""
+    width = hidden_size * (2 if bidirectional else 1)
+    return width if pooling == "last" else pooled_size(width, pooling)
+
+
+def _check_rnn_pooling(pooling: str, name: str = "pooling") -> None:
+    if pooling not in ("last", "mean", "max", "meanmax"):
+        raise ValueError(
+            f"{name} must be 'last', 'mean', 'max' or 'meanmax'; got {pooling!r}."
+        )
+
+
+@fill_doc
 class RNNNetwork(nn.Module):
     """Recurrent classifier network over padded panels.
 
@@ -108,16 +156,8 @@ class RNNNetwork(nn.Module):
 
     Parameters
     ----------
-    n_channels : int
-        Input channels (inferred by the classifier from the data).
-    n_classes : int
-        Output logits (inferred by the classifier from the data).
-    cell : {"lstm", "gru"}, default="lstm"
-        Recurrent cell.
-    hidden_size : int, default=64
-        Hidden units per direction.
-    num_layers : int, default=1
-        Stacked recurrent layers.
+    {network_sizes}
+    {rnn_cell}
     bidirectional : bool, default=True
         Read each series in both directions.
     dropout : float, default=0.0
@@ -127,10 +167,7 @@ class RNNNetwork(nn.Module):
         time, or the final hidden state of each direction. ``"last"`` is the
         textbook choice but stays near chance on series longer than a few dozen
         steps; pooling over time does not.
-    head_hidden_sizes : sequence of int, default=()
-        Hidden dense layers of the head.
-    head_dropout : float, default=0.0
-        Dropout in the head.
+    {dense_head}
 
     Examples
     --------
@@ -158,11 +195,7 @@ class RNNNetwork(nn.Module):
         rnn_cls = {"lstm": nn.LSTM, "gru": nn.GRU}.get(cell)
         if rnn_cls is None:
             raise ValueError(f"cell must be 'lstm' or 'gru'; got {cell!r}.")
-        if pooling not in ("meanmax", "mean", "max", "last"):
-            raise ValueError(
-                "pooling must be 'meanmax', 'mean', 'max' or 'last'; "
-                f"got {pooling!r}."
-            )
+        _check_rnn_pooling(pooling)
         self.cell = cell
         self.pooling = pooling
         self.rnn = rnn_cls(
@@ -173,36 +206,21 @@ class RNNNetwork(nn.Module):
             dropout=dropout if num_layers > 1 else 0.0,
             batch_first=True,
         )
-        n_dir = 2 if bidirectional else 1
-        width = hidden_size * n_dir
-        in_head = width if pooling == "last" else pooled_size(width, pooling)
-        self.head = MLPHead(in_head, n_classes, head_hidden_sizes, head_dropout)
+        self.head = MLPHead(
+            _rnn_width(hidden_size, bidirectional, pooling),
+            n_classes,
+            head_hidden_sizes,
+            head_dropout,
+        )
 
     def encode(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
         """Per-step outputs ``(batch, features, time)`` (zero on padding)."""
-        out, _ = self._run(x, lengths)
+        out, _ = run_rnn(self.rnn, x.transpose(1, 2), lengths)
         return out.transpose(1, 2)
 
-    def _run(self, x: Tensor, lengths: Tensor | None) -> tuple[Tensor, Tensor]:
-        seq = x.transpose(1, 2)  # (batch, time, channels)
-        n_timepoints = seq.shape[1]
-        if lengths is None or bool((lengths == n_timepoints).all()):
-            # nothing is padded: the dense kernels give the same outputs as
-            # packed ones and their backward is ~3x faster on CPU
-            out, state = self.rnn(seq)
-            h_n = state[0] if isinstance(state, tuple) else state
-            return out, h_n
-        return run_rnn_masked(self.rnn, seq, lengths.to(seq.device).long())
-
     def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
-        out, h_n = self._run(x, lengths)
-        if self.pooling == "last":
-            n_dir = 2 if self.rnn.bidirectional else 1
-            # final layer's hidden state of each direction, (batch, n_dir * hidden)
-            feats = torch.cat(list(h_n[-n_dir:]), dim=-1)
-        else:
-            feats = masked_pool(out.transpose(1, 2), lengths, self.pooling)
-        return self.head(feats)
+        seq = x.transpose(1, 2)  # (batch, time, channels)
+        return self.head(rnn_features(self.rnn, seq, lengths, self.pooling))
 
 
 class LSTMNetwork(RNNNetwork):

@@ -1,0 +1,194 @@
+"""Docstring paragraphs shared by several classifiers and networks.
+
+Each shared paragraph is written once below. A docstring asks for one by a
+line holding only its name in braces, e.g. ``{classifier_attributes}``, and
+the class is decorated with :data:`fill_doc`, which puts the paragraph there at
+that line's indentation. Only such whole lines are replaced, so braces
+elsewhere in a docstring (``{"mean", "max"}`` types) need no escaping — unlike
+imbalanced-learn's ``Substitution``, which calls ``str.format`` on the whole
+docstring.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_PLACEHOLDER = re.compile(r"^(?P<indent>[ ]*)\{(?P<name>\w+)\}[ ]*$", re.MULTILINE)
+
+
+class Substitution:
+    """Decorator that replaces ``{name}`` lines of a docstring with blocks.
+
+    Parameters
+    ----------
+    **blocks : str
+        Paragraphs by name, written without indentation; each is indented like
+        the line it replaces.
+
+    Examples
+    --------
+    >>> from skseq.utils._docstrings import Substitution
+    >>> @Substitution(seed="random_state : int\\n    Seed.")
+    ... def f(random_state):
+    ...     '''Do it.
+    ...
+    ...     Parameters
+    ...     ----------
+    ...     {seed}'''
+    >>> print(f.__doc__)
+    Do it.
+    <BLANKLINE>
+        Parameters
+        ----------
+        random_state : int
+            Seed.
+    """
+
+    def __init__(self, **blocks: str) -> None:
+        self.blocks = {name: text.strip("\n") for name, text in blocks.items()}
+
+    def __call__(self, obj: T) -> T:
+        doc = obj.__doc__
+        if doc is None:  # python -OO strips docstrings
+            return obj
+
+        def fill(match: re.Match[str]) -> str:
+            name = match["name"]
+            if name not in self.blocks:
+                # a typo would otherwise reach the rendered docs unnoticed
+                raise ValueError(
+                    f"The docstring of {obj.__qualname__} asks for {{{name}}}, "
+                    f"which is not a shared block; known: {sorted(self.blocks)}."
+                )
+            return textwrap.indent(self.blocks[name], match["indent"])
+
+        obj.__doc__ = _PLACEHOLDER.sub(fill, doc)
+        return obj
+
+
+# ----------------------------------------------------------------------------
+# Classifiers (skseq.classifiers)
+# ----------------------------------------------------------------------------
+
+_CLASSIFIER_KWARGS = """
+**kwargs
+    Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
+    (``max_epochs=100``, ``lr=1e-3``, ``batch_size=32``, ``class_weight``,
+    ``balanced_batches``, ``bucket_by_length``, ``early_stopping``,
+    ``random_state``, ``n_threads`` …) and of skorch (``optimizer__*``,
+    ``criterion__*``, ``callbacks``, ``device`` …).
+"""
+
+# the recurrent classifiers train with other defaults than the base
+_RNN_CLASSIFIER_TRAINING = """
+lr : float, default=1e-2
+    Learning rate (AdamW, gradients clipped to norm 1).
+batch_size : int, default=16
+    Mini-batch size.
+**kwargs
+    Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
+    (``max_epochs=100``, ``class_weight``, ``balanced_batches``,
+    ``bucket_by_length``, ``early_stopping``, ``random_state``,
+    ``n_threads`` …) and of skorch (``optimizer__*``, ``criterion__*``,
+    ``callbacks``, ``device`` …).
+"""
+
+_CLASSIFIER_ATTRIBUTES = """
+classes_ : ndarray of shape (n_classes,)
+    Labels as given in ``fit``.
+n_channels_in_ : int
+    Channels seen in ``fit``.
+n_features_in_ : int
+    ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
+class_counts_ : ndarray of shape (n_classes,)
+    Training instances per class.
+class_weight_ : ndarray of shape (n_classes,) or None
+    The loss weights computed from ``class_weight``.
+module_ : torch.nn.Module
+    The trained network.
+history_ : skorch.History
+    Per-epoch losses and scores.
+"""
+
+# ----------------------------------------------------------------------------
+# Networks (skseq.nn)
+# ----------------------------------------------------------------------------
+
+_NETWORK_SIZES = """
+n_channels : int
+    Input channels (inferred by the classifier from the data).
+n_classes : int
+    Output logits (inferred by the classifier from the data).
+"""
+
+_RNN_CELL = """
+cell : {"lstm", "gru"}, default="lstm"
+    Recurrent cell.
+hidden_size : int, default=64
+    Hidden units per direction.
+num_layers : int, default=1
+    Stacked recurrent layers.
+"""
+
+_DENSE_HEAD = """
+head_hidden_sizes : sequence of int, default=()
+    Hidden dense layers of the head.
+head_dropout : float, default=0.0
+    Dropout in the head.
+"""
+
+# Wang et al.'s networks and InceptionTime: global pooling, one linear layer
+_POOLED_LINEAR_HEAD = """
+pooling : {"mean", "max", "meanmax"}, default="mean"
+    Global pooling over the observed time steps (the paper averages).
+head_dropout : float, default=0.0
+    Dropout before the linear layer.
+"""
+
+# ----------------------------------------------------------------------------
+# References, numbered as every docstring that cites them numbers them
+# ----------------------------------------------------------------------------
+
+_REF_WANG2017 = """
+.. [1] Z. Wang, W. Yan and T. Oates, "Time series classification from
+   scratch with deep neural networks: A strong baseline", IJCNN 2017.
+"""
+
+_REF_INCEPTIONTIME = """
+.. [1] H. Ismail Fawaz, B. Lucas, G. Forestier, C. Pelletier, D. F.
+   Schmidt, J. Weber, G. I. Webb, L. Idoumghar, P.-A. Muller and
+   F. Petitjean, "InceptionTime: Finding AlexNet for time series
+   classification", Data Mining and Knowledge Discovery 34, 2020.
+"""
+
+_REF_LSTM_FCN = """
+.. [1] F. Karim, S. Majumdar, H. Darabi and S. Chen, "LSTM fully
+   convolutional networks for time series classification", IEEE Access 6,
+   2017.
+"""
+
+_REF_ATTENTION = """
+.. [1] D. Bahdanau, K. Cho and Y. Bengio, "Neural machine translation by
+   jointly learning to align and translate", ICLR 2015.
+.. [2] C. Raffel and D. P. W. Ellis, "Feed-forward networks with attention
+   can solve some long-term memory problems", arXiv:1512.08756, 2015.
+"""
+
+#: Decorator filling every shared block above into a docstring.
+fill_doc = Substitution(
+    classifier_kwargs=_CLASSIFIER_KWARGS,
+    rnn_classifier_training=_RNN_CLASSIFIER_TRAINING,
+    classifier_attributes=_CLASSIFIER_ATTRIBUTES,
+    network_sizes=_NETWORK_SIZES,
+    rnn_cell=_RNN_CELL,
+    dense_head=_DENSE_HEAD,
+    pooled_linear_head=_POOLED_LINEAR_HEAD,
+    ref_wang2017=_REF_WANG2017,
+    ref_inceptiontime=_REF_INCEPTIONTIME,
+    ref_lstm_fcn=_REF_LSTM_FCN,
+    ref_attention=_REF_ATTENTION,
+)
