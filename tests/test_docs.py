@@ -6,6 +6,7 @@ nothing that does not exist.
 """
 
 import importlib
+import inspect
 import re
 from pathlib import Path
 
@@ -77,3 +78,20 @@ def test_parser_reads_autosummary_blocks():
 def test_the_gallery_is_not_executed_by_the_docs_build():
     conf = (DOCS / "conf.py").read_text()
     assert '"plot_gallery": "False"' in conf
+
+
+@pytest.mark.parametrize("module_name", ("skseq.classifiers", "skseq.nn"))
+def test_no_docstring_keeps_a_shared_block_placeholder(module_name):
+    """A class using shared docstring blocks without ``@fill_doc`` would show
+    ``{block_name}`` in the docs (Sphinx does not warn about it)."""
+    module = importlib.import_module(module_name)
+    left = {
+        name: found
+        for name in module.__all__
+        if (
+            found := re.findall(
+                r"(?m)^\s*\{\w+\}\s*$", inspect.getdoc(getattr(module, name)) or ""
+            )
+        )
+    }
+    assert left == {}, f"decorate with skseq._docstrings.fill_doc: {left}"

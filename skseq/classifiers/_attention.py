@@ -8,8 +8,8 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
+from .._docstrings import fill_doc
 from ..nn import AttentionLSTMNetwork
-from ..utils._docstrings import fill_doc
 from ._base import BaseSequenceClassifier
 
 __all__ = ["AttentionLSTMClassifier"]
@@ -21,9 +21,9 @@ class AttentionLSTMClassifier(BaseSequenceClassifier):
 
     A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
     :class:`skseq.nn.AttentionLSTMNetwork`: optional per-step dense layers, a
-    bidirectional LSTM on packed sequences, then additive attention
-    (Bahdanau et al., 2015; the feed-forward attention of Raffel & Ellis,
-    2015) that pools the per-step outputs with weights learned per time step,
+    bidirectional LSTM reading each series up to its length, then additive
+    attention (Bahdanau et al., 2015; the feed-forward attention of Raffel &
+    Ellis, 2015) that pools the per-step outputs with weights learned per time step,
     padding masked out of the softmax. Input size and number of classes come
     from the data; labels may be of any type; unequal lengths never influence
     a prediction.

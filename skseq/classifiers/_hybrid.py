@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._docstrings import fill_doc
 from ..nn import CNNLSTMNetwork, LSTMFCNNetwork
-from ..utils._docstrings import fill_doc
 from ._base import BaseSequenceClassifier
 
 __all__ = ["CNNLSTMClassifier", "LSTMFCNClassifier"]
@@ -28,7 +28,7 @@ class LSTMFCNClassifier(BaseSequenceClassifier):
     convolution, batch norm and ReLU with 128, 256 and 128 filters of widths
     8, 5 and 3, then global average pooling) beside an LSTM branch (8 units,
     final hidden state, dropout 0.8), concatenated before a linear layer.
-    The LSTM reads the series over time as a packed sequence, rather than the
+    The LSTM reads each series over time up to its length, rather than the
     paper's "dimension shuffle" (all time steps as one step), which would fix
     the series length; so unequal lengths work and padding never changes a
     prediction.
@@ -87,8 +87,8 @@ class CNNLSTMClassifier(BaseSequenceClassifier):
     A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
     :class:`skseq.nn.CNNLSTMNetwork`: two blocks of convolution (64 filters of
     width 5), batch norm, ReLU and max pooling shorten the series fourfold,
-    a bidirectional LSTM with 64 units per direction reads the result as a
-    packed sequence, and its outputs are pooled over the observed steps (masked
+    a bidirectional LSTM with 64 units per direction reads the result up to
+    each series' length, and its outputs are pooled over the observed steps (masked
     mean and max) before a linear layer. The usual choice when local shapes
     matter and so does their order, on series too long for an LSTM alone.
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._docstrings import fill_doc
 from ..nn import GRUNetwork, LSTMNetwork
-from ..utils._docstrings import fill_doc
 from ._base import BaseSequenceClassifier
 
 __all__ = ["LSTMClassifier", "GRUClassifier"]
@@ -25,8 +25,9 @@ class LSTMClassifier(BaseSequenceClassifier):
 
     A scikit-learn classifier (and a skorch ``NeuralNetClassifier``) over
     :class:`skseq.nn.LSTMNetwork`. Input size and number of classes come from
-    the data; labels may be of any type; unequal lengths are handled with
-    packed sequences, so padding never influences a prediction.
+    the data; labels may be of any type; unequal lengths are handled by a
+    masked recurrence (each series read only up to its length, as packed
+    sequences would), so padding never influences a prediction.
 
     The default network is a bidirectional single-layer LSTM with 64 units per
     direction whose outputs are pooled over time (masked mean and max). Reading

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._docstrings import fill_doc
 from ..nn import TransformerNetwork
-from ..utils._docstrings import fill_doc
 from ._base import BaseSequenceClassifier
 
 __all__ = ["TransformerClassifier"]

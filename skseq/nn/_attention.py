@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor, nn
 
-from ..utils._docstrings import fill_doc
+from .._docstrings import fill_doc
 from ._masking import length_mask
 from ._rnn import MLPHead, run_rnn
 
@@ -70,14 +70,14 @@ class AdditiveAttentionPooling(nn.Module):
 class AttentionLSTMNetwork(nn.Module):
     """Bidirectional LSTM with additive attention pooling over time.
 
-    Optional per-step dense layers (1x1 convolutions) come first, as people
-    often stack them before the recurrent layer; then a stacked, optionally
-    bidirectional LSTM runs on packed sequences so padding never enters the
-    recurrence; additive attention (Bahdanau et al., 2015; Raffel & Ellis,
-    2015) pools the per-step outputs into one vector, with padded steps masked
-    out of the softmax; a dense head gives the logits. :meth:`attention`
-    returns the pooling weights, i.e. where in each series the decision came
-    from.
+    Optional per-step dense layers (1x1 convolutions) come first, as people often
+    stack them before the recurrent layer; then a stacked, optionally bidirectional
+    LSTM reads each series only up to its length (masked recurrence, as on packed
+    sequences) so padding never enters it; additive attention (Bahdanau et al.,
+    2015; Raffel & Ellis, 2015) pools the per-step outputs into one vector, with
+    padded steps masked out of the softmax; a dense head gives the logits.
+    :meth:`attention` returns the pooling weights, i.e. where in each series the
+    decision came from.
 
     Parameters
     ----------

@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ..utils._docstrings import fill_doc
+from .._docstrings import fill_doc
 from ._masking import masked_pool, pooled_size
 from ._rnn import MLPHead
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor, nn
 
-from ..utils._docstrings import fill_doc
+from .._docstrings import fill_doc
 from ._cnn import ConvStack, _as_tuple, _check_positive, as_lengths
 from ._masking import masked_pool
 from ._rnn import MLPHead, _check_rnn_pooling, _rnn_width, rnn_features
@@ -20,8 +20,8 @@ class LSTMFCNNetwork(nn.Module):
 
     The FCN branch is :class:`~skseq.nn.FCNNetwork`'s body (three conv, batch
     norm, ReLU blocks and global average pooling over the observed steps); the
-    LSTM branch reads the series as a packed sequence, so padding never enters
-    the recurrence, and is followed by heavy dropout. Their features are
+    LSTM branch reads each series only up to its length (masked recurrence),
+    so padding never enters it, and is followed by heavy dropout. Their features are
     concatenated and fed to a linear layer.
 
     Unlike the paper, the LSTM reads the series over time rather than after

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ..utils._docstrings import fill_doc
+from .._docstrings import fill_doc
 from ._masking import masked_pool, pooled_size
 
 __all__ = ["MLPHead", "RNNNetwork", "LSTMNetwork", "GRUNetwork"]

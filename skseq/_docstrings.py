@@ -31,7 +31,7 @@ class Substitution:
 
     Examples
     --------
-    >>> from skseq.utils._docstrings import Substitution
+    >>> from skseq._docstrings import Substitution
     >>> @Substitution(seed="random_state : int\\n    Seed.")
     ... def f(random_state):
     ...     '''Do it.
