@@ -21,6 +21,7 @@ API_MODULES = (
     "skseq.transformers",
     "skseq.windows",
     "skseq.model_selection",
+    "skseq.pipeline",
     "skseq.callbacks",
     "skseq.datasets",
     "skseq.plotting",

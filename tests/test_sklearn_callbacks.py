@@ -369,3 +369,54 @@ def test_transformers_report_their_fit_as_one_task(transformer, gunpoint):
         ("end", ((transformer, "fit", 0),), None),
         ("teardown", ((transformer, "fit", 0),)),
     ]
+
+
+def test_skseq_pipeline_propagates_through_samplers_to_the_epochs(gunpoint):
+    from imblearn.over_sampling import RandomOverSampler
+    from imblearn.pipeline import make_pipeline as imblearn_pipeline
+
+    from skseq.pipeline import Pipeline, make_pipeline
+    from skseq.sampling import PanelSampler
+
+    X, y = gunpoint
+    keep = np.r_[np.flatnonzero(y == "1"), np.flatnonzero(y == "2")[:8]]
+    X, y = X[keep], y[keep]  # class "2" rare: the sampler has work to do
+
+    def steps():
+        return (
+            Normalizer(),
+            PanelSampler(RandomOverSampler(random_state=0)),
+            LSTMClassifier(**{**TINY, "max_epochs": 2}),
+        )
+
+    rec = PropagatedRecorder()
+    pipe = make_pipeline(*steps())
+    assert isinstance(pipe, Pipeline)
+    search = GridSearchCV(pipe, {"lstmclassifier__lr": [1e-2]}, cv=2)
+    search.set_callbacks(rec).fit(X, y)
+    epochs = _epochs(_check_nesting(rec.events))
+    assert len(epochs) == (2 + 1) * 2  # 2 folds + the refit, 2 epochs each
+    assert [(est, task) for est, task, _ in epochs[0]] == [
+        ("GridSearchCV", "fit"),
+        ("GridSearchCV", "search"),
+        ("Pipeline", "fit"),
+        ("LSTMClassifier", "fit"),  # merged with "fit-final-estimator"
+        ("LSTMClassifier", "epoch"),
+    ]
+    # the sampler still resampled before the network saw the data
+    counts = search.best_estimator_[-1].class_counts_
+    assert counts[0] == counts[1]
+
+    # imbalanced-learn's own pipeline (0.14) stops at the pipeline; once this
+    # fails, imbalanced-learn reports by itself and skseq.pipeline can go
+    rec_imb = PropagatedRecorder()
+    GridSearchCV(
+        imblearn_pipeline(*steps()), {"lstmclassifier__lr": [1e-2]}, cv=2
+    ).set_callbacks(rec_imb).fit(X, y)
+    assert _epochs(_check_nesting(rec_imb.events)) == []
+
+    # without callbacks it is imbalanced-learn's pipeline: same model
+    ours = make_pipeline(*steps()).fit(X, y)
+    theirs = imblearn_pipeline(*steps()).fit(X, y)
+    np.testing.assert_array_equal(ours.predict_proba(X), theirs.predict_proba(X))
+    assert clone(ours).get_params().keys() == theirs.get_params().keys()
