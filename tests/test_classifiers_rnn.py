@@ -365,3 +365,28 @@ def test_set_class_weight_on_a_fitted_net(italy):
     clf.fit(X, y)
     np.testing.assert_allclose(clf.criterion_.weight.numpy(), [1.0, 3.0])
     assert clf.module_.rnn.hidden_size == 5
+
+
+def test_iterator_params_on_a_fitted_classifier_keep_the_network(italy):
+    """skorch 1.4 raises on set_params(iterator_valid__...) once fitted; the
+    base sets iterator/dataset parameters without re-initialising anything."""
+    X, y, Xte, _ = italy
+    clf = LSTMClassifier(module__hidden_size=4, max_epochs=2, random_state=0)
+    clf.fit(X, y)
+    before = clf.predict_proba(Xte)
+    weights = [p.detach().clone() for p in clf.module_.parameters()]
+    sizes = []
+    hook = clf.module_.register_forward_pre_hook(
+        lambda module, args, kw: sizes.append(len(kw["x"])), with_kwargs=True
+    )
+    clf.set_params(iterator_valid__batch_size=7, iterator_train__shuffle=True)
+    assert clf.get_params()["iterator_valid__batch_size"] == 7
+    after = clf.predict_proba(Xte)
+    hook.remove()
+    assert max(sizes) == 7 and len(sizes) == -(-len(Xte) // 7)
+    np.testing.assert_allclose(after, before, rtol=0, atol=1e-6)
+    assert all(torch.equal(a, b) for a, b in zip(weights, clf.module_.parameters()))
+    # mixed with a parameter that does re-initialise: skorch's usual path
+    clf.set_params(iterator_valid__batch_size=5, module__hidden_size=3)
+    assert clf.module_.rnn.hidden_size == 3
+    assert clone(clf).get_params()["iterator_valid__batch_size"] == 5

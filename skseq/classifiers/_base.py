@@ -302,6 +302,33 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
                 cb.target_extractor = self._decode_target
         return self
 
+    def set_params(self, **params: Any) -> BaseSequenceClassifier:
+        """Set parameters, as skorch does; see ``get_params`` for the names.
+
+        On a fitted classifier, skorch re-initialises the component a prefixed
+        parameter belongs to, and raises for prefixes with nothing to
+        re-initialise. Iterator and dataset parameters (``iterator_train__*``,
+        ``iterator_valid__*``, ``dataset__*``) are read afresh at every
+        ``fit``/``predict``, so here they are simply set, keeping the trained
+        network (e.g. a larger ``iterator_valid__batch_size`` for prediction).
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names and values.
+
+        Returns
+        -------
+        self : BaseSequenceClassifier
+        """
+        passive = ("iterator_train__", "iterator_valid__", "dataset__")
+        if self.initialized_ and any(key.startswith(passive) for key in params):
+            for key in [key for key in params if key.startswith(passive)]:
+                setattr(self, key, params.pop(key))
+            if not params:
+                return self
+        return super().set_params(**params)
+
     def _decode_target(self, y: Any) -> np.ndarray:
         """Encoded batch targets back to labels; labels from a dataset pass."""
         if isinstance(y, torch.Tensor):
