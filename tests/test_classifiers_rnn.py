@@ -390,3 +390,27 @@ def test_iterator_params_on_a_fitted_classifier_keep_the_network(italy):
     clf.set_params(iterator_valid__batch_size=5, module__hidden_size=3)
     assert clf.module_.rnn.hidden_size == 3
     assert clone(clf).get_params()["iterator_valid__batch_size"] == 5
+
+
+def test_nll_loss_on_logits_is_cross_entropy(italy):
+    """skorch logs y_pred for NLLLoss (assuming probabilities), which gave NaN
+    on skseq's logits; the base applies log_softmax instead."""
+    X, y, _, _ = italy
+    params = {"module__hidden_size": 4, "max_epochs": 2, "random_state": 0}
+    nll = LSTMClassifier(criterion=torch.nn.NLLLoss, **params).fit(X, y)
+    ce = LSTMClassifier(**params).fit(X, y)
+    np.testing.assert_allclose(
+        nll.history_[:, "train_loss"], ce.history_[:, "train_loss"], rtol=1e-6
+    )
+
+
+def test_non_finite_training_loss_stops_fit_with_advice(italy):
+    X, y, _, _ = italy
+
+    class BrokenLoss(torch.nn.Module):
+        def forward(self, logits, target):
+            return logits.sum() * float("nan")
+
+    clf = LSTMClassifier(criterion=BrokenLoss, module__hidden_size=4, max_epochs=3)
+    with pytest.raises(FloatingPointError, match="epoch 1, batch 1.*learning rate"):
+        clf.fit(X, y)

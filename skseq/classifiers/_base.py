@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import math
 import os
 import warnings
 from collections.abc import Iterator, Mapping
@@ -26,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar
 from skorch.dataset import ValidSplit
-from skorch.utils import to_numpy
+from skorch.utils import to_numpy, to_tensor
 from torch.utils.data import Subset
 
 from ..callbacks import METRICS, PreciseBatchNorm, epoch_scoring
@@ -539,11 +540,31 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         for batch in iterator:
             self.notify("on_batch_begin", batch=batch, training=training)
             step = step_fn(batch, **fit_params)
-            self.history.record_batch(prefix + "_loss", step["loss"].item())
+            loss = step["loss"].item()
+            if training and not math.isfinite(loss):
+                # the optimizer has stepped on it: every weight is now garbage
+                raise FloatingPointError(
+                    f"The training loss is {loss} at epoch {len(self.history)}, "
+                    f"batch {batch_count + 1}; the network's weights are no "
+                    "longer usable. Usual causes: a learning rate too high "
+                    f"(lr={self.lr}), unscaled input (try "
+                    "skseq.transformers.Normalizer), or a custom criterion "
+                    "that expects probabilities (skseq networks return logits)."
+                )
+            self.history.record_batch(prefix + "_loss", loss)
             self.history.record_batch(prefix + "_batch_size", len(batch[1]))
             self.notify("on_batch_end", batch=batch, training=training, **step)
             batch_count += 1
         self.history.record(prefix + "_batch_count", batch_count)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        # skseq's networks return logits; skorch's NeuralNetClassifier takes
+        # the log of y_pred for NLLLoss (it assumes probabilities), which is
+        # NaN for every negative logit
+        if isinstance(self.criterion_, torch.nn.NLLLoss):
+            y_true = to_tensor(y_true, device=self.device)
+            return self.criterion_(torch.log_softmax(y_pred, dim=-1), y_true)
+        return super().get_loss(y_pred, y_true, X=X, training=training)
 
     def _set_training(self, training: bool = True) -> None:
         # skorch flips every module's mode on every batch; only flip on change
