@@ -6,6 +6,7 @@ test process does); the search must give exactly the scores of the same
 search run here.
 """
 
+import joblib
 import numpy as np
 import pytest
 from imblearn.over_sampling import SMOTE
@@ -78,3 +79,34 @@ def test_threshold_tuner_folds_on_dask(italy, client):
         remote = MulticlassThresholdClassifierCV(_pipe(), cv=cv, n_jobs=-1).fit(X, y)
     assert remote.threshold_ == local.threshold_
     assert remote.best_score_ == local.best_score_
+
+
+def test_grid_search_on_ray_equals_the_local_run(italy):
+    """The same search on a local Ray cluster (skipped without ``ray``, which
+    is an optional extra and not in the test extra)."""
+    ray = pytest.importorskip("ray")
+    X, y = italy
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    grid = {"lstmclassifier__module__hidden_size": [2, 4]}
+
+    def search():
+        return GridSearchCV(_pipe(), grid, scoring="f1_macro", cv=cv, n_jobs=2)
+
+    local = search().fit(X, y)
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
+        runtime_env={"env_vars": {"OMP_NUM_THREADS": "1"}},
+    )
+    try:
+        with cluster_backend("ray"):
+            # joblib hands the folds to Ray's pool (ray.util.joblib)
+            backend, _ = joblib.parallel.get_active_backend()
+            assert type(backend).__name__ == "RayBackend"
+            remote = search().fit(X, y)
+    finally:
+        ray.shutdown()
+    for key in ("split0_test_score", "split1_test_score", "split2_test_score"):
+        np.testing.assert_array_equal(local.cv_results_[key], remote.cv_results_[key])
+    np.testing.assert_array_equal(remote.predict(X), local.predict(X))
