@@ -330,12 +330,23 @@ class MulticlassThresholdClassifierCV(
     Free per-class weights over-fit when a rare class has only a few samples
     in the out-of-fold predictions. Measured on JapaneseVowels with three of
     nine speakers made 8x rarer (3-4 training series each; five seeds; test
-    macro-F1 minus argmax, mean): a GRU gained +0.008 with ``"prior"`` but
-    lost 0.016 with ``"weights"``; a logistic regression gained +0.055 and
+    macro-F1 minus argmax, mean): a GRU gained +0.006 with ``"prior"`` but
+    lost 0.022 with ``"weights"``; a logistic regression gained +0.055 and
     +0.039 (``benchmarks/bench_model_selection.py``). Prefer ``"weights"``
     when every class has dozens of samples. Training with
     ``class_weight="balanced"`` did better than either there (+0.05 to +0.06):
     tune the decision when retraining with class weights is not an option.
+
+    Cross-validation tunes the decision for data distributed like ``y``. When
+    the data the model will be judged on has other class frequencies (a
+    balanced test set, while training had rare classes), no out-of-fold
+    search can see it: there the GRU's best ``tau`` was 1.8-2.4 in hindsight
+    (+0.02 to +0.10 macro-F1) while cross-validation kept 0-1, and the fixed
+    Bayes correction ``tau = 1`` gained +0.016 to +0.064 on all five seeds; on
+    a test set as imbalanced as training the argmax was already within 0.02 of
+    the best ``tau`` (``benchmarks/diag_threshold_prior.py``). For a known
+    change of class frequencies, correct for it directly (post-hoc logit
+    adjustment, or :class:`skseq.losses.LogitAdjustedLoss` in training).
 
     References
     ----------
