@@ -7,11 +7,11 @@ import warnings
 
 import numpy as np
 from scipy.interpolate import CubicSpline, PchipInterpolator
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._callback_api import CALLBACK_BASES, leaf_fit
+from ..utils._callback_api import leaf_fit
 from ..utils.validation import series_lengths, validate_panel
+from ._base import _check_choice, _PanelTransformer
 
 __all__ = ["Interpolator"]
 
@@ -39,7 +39,7 @@ def _trailing_padding_mask(X: np.ndarray, value: float) -> np.ndarray:
     return np.logical_and.accumulate(is_pad[:, ::-1], axis=1)[:, ::-1]
 
 
-class Interpolator(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
+class Interpolator(_PanelTransformer):
     """Fill missing values inside every series and channel of a panel.
 
     A missing value is a NaN (or ``missing_values``) *before* a series'
@@ -115,6 +115,9 @@ class Interpolator(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
     array([[[ 0.,  0.,  2., nan, nan,  5., nan]]], dtype=float32)
     """
 
+    # missing values are what it fills
+    _allow_nan = True
+
     def __init__(
         self,
         method: str = "linear",
@@ -133,19 +136,9 @@ class Interpolator(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
         self.on_long_gap = on_long_gap
 
     def _check_params(self) -> None:
-        if self.method not in _METHODS:
-            raise ValueError(
-                f"method={self.method!r} is not supported; choose one of {_METHODS}."
-            )
-        if self.edges not in _EDGES:
-            raise ValueError(
-                f"edges={self.edges!r} is not supported; choose one of {_EDGES}."
-            )
-        if self.on_long_gap not in _ON_LONG_GAP:
-            raise ValueError(
-                f"on_long_gap={self.on_long_gap!r} is not supported; choose one of "
-                f"{_ON_LONG_GAP}."
-            )
+        _check_choice("method", self.method, _METHODS)
+        _check_choice("edges", self.edges, _EDGES)
+        _check_choice("on_long_gap", self.on_long_gap, _ON_LONG_GAP)
         if self.max_gap is not None and (
             not isinstance(self.max_gap, numbers.Integral)
             or isinstance(self.max_gap, bool)
@@ -309,13 +302,6 @@ class Interpolator(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
                 edge = left | right
                 out[edge] = interpolant(steps[edge])
         return out
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        # the output is always a float32 panel
-        tags.transformer_tags.preserves_dtype = ["float32"]
-        return tags
 
     @classmethod
     def _get_test_params(cls) -> dict:

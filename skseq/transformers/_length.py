@@ -5,11 +5,11 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._callback_api import CALLBACK_BASES, leaf_fit
+from ..utils._callback_api import leaf_fit
 from ..utils.validation import validate_panel
+from ._base import _PanelTransformer
 
 __all__ = ["Padder", "Truncator"]
 
@@ -51,9 +51,27 @@ def _check_side(name: str, side: str) -> None:
         )
 
 
-class _LengthTransformer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
+def _take_steps(
+    X: np.ndarray, lengths: np.ndarray, offset: np.ndarray, width: int, fill: float
+) -> np.ndarray:
+    """Every series cut or padded to ``width`` steps, shifted by ``offset``.
+
+    Output step ``t`` of series ``i`` is step ``t + offset[i]`` of ``X[i]``, or
+    ``fill`` where that step lies outside the series' ``lengths[i]`` steps.
+    """
+    source = np.arange(width)[None, :] + offset[:, None]
+    valid = (source >= 0) & (source < lengths[:, None])
+    source = np.clip(source, 0, X.shape[2] - 1)
+    out = np.take_along_axis(X, source[:, None, :].repeat(X.shape[1], 1), axis=2)
+    out[~np.broadcast_to(valid[:, None, :], out.shape)] = fill
+    return np.ascontiguousarray(out, dtype=np.float32)
+
+
+class _LengthTransformer(_PanelTransformer):
     """Shared ``fit`` for transformers that learn one target length."""
 
+    # missing values pass through untouched: nothing here fills or reads them
+    _allow_nan = True
     _default_length = "max"
 
     @leaf_fit
@@ -82,13 +100,6 @@ class _LengthTransformer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
 
     def _check_fill(self) -> None:
         """Validate extra parameters (none by default)."""
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        # missing values pass through untouched: nothing here fills or reads them
-        tags.input_tags.allow_nan = True
-        tags.transformer_tags.preserves_dtype = ["float32"]
-        return tags
 
 
 class Padder(_LengthTransformer):
@@ -185,15 +196,11 @@ class Padder(_LengthTransformer):
                 "that Padder pads to; put Truncator(length=...) before Padder, or "
                 "fit Padder on data that includes the longest series."
             )
-        steps = np.arange(self.length_)
-        # source step of every output step; negative or past the end = padding
-        shift = self.length_ - lengths if self.side == "pre" else np.zeros_like(lengths)
-        source = steps[None, :] - shift[:, None]
-        valid = (source >= 0) & (source < lengths[:, None])
-        source = np.clip(source, 0, X.shape[2] - 1)
-        out = np.take_along_axis(X, source[:, None, :].repeat(X.shape[1], 1), axis=2)
-        out[~np.broadcast_to(valid[:, None, :], out.shape)] = self.fill_value
-        return np.ascontiguousarray(out, dtype=np.float32)
+        if self.side == "pre":  # start each series late, with padding before it
+            offset = lengths - self.length_
+        else:
+            offset = np.zeros_like(lengths)
+        return _take_steps(X, lengths, offset, self.length_, self.fill_value)
 
     @classmethod
     def _get_test_params(cls) -> dict:
@@ -266,17 +273,11 @@ class Truncator(_LengthTransformer):
         X, lengths = validate_panel(
             self, X, reset=False, allow_missing=True, return_lengths=True
         )
-        steps = np.arange(self.length_)
-        if self.side == "pre":
-            shift = np.maximum(lengths - self.length_, 0)
+        if self.side == "pre":  # keep the last length_ observed steps
+            offset = np.maximum(lengths - self.length_, 0)
         else:
-            shift = np.zeros_like(lengths)
-        source = steps[None, :] + shift[:, None]
-        valid = source < lengths[:, None]
-        source = np.minimum(source, X.shape[2] - 1)
-        out = np.take_along_axis(X, source[:, None, :].repeat(X.shape[1], 1), axis=2)
-        out[~np.broadcast_to(valid[:, None, :], out.shape)] = np.nan
-        return np.ascontiguousarray(out, dtype=np.float32)
+            offset = np.zeros_like(lengths)
+        return _take_steps(X, lengths, offset, self.length_, np.nan)
 
     @classmethod
     def _get_test_params(cls) -> dict:

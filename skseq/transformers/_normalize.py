@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._callback_api import CALLBACK_BASES, leaf_fit
+from ..utils._callback_api import leaf_fit
 from ..utils.validation import validate_panel
+from ._base import _check_choice, _PanelTransformer
 
 __all__ = ["Normalizer"]
 
@@ -43,7 +43,7 @@ def _nan_stats(X: np.ndarray, axis: tuple[int, ...], method: str):
     return loc, scale
 
 
-class Normalizer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
+class Normalizer(_PanelTransformer):
     """Z-normalise or min-max scale every series, channel by channel.
 
     Parameters
@@ -97,6 +97,9 @@ class Normalizer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
     array([5.2])
     """
 
+    # NaN is ignored by the statistics and stays NaN
+    _allow_nan = True
+
     def __init__(self, method: str = "zscore", *, scope: str = "instance") -> None:
         self.method = method
         self.scope = scope
@@ -116,16 +119,8 @@ class Normalizer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
         -------
         self : Normalizer
         """
-        if self.method not in _METHODS:
-            raise ValueError(
-                f"Normalizer(method={self.method!r}) is not supported; choose one "
-                f"of {_METHODS}."
-            )
-        if self.scope not in _SCOPES:
-            raise ValueError(
-                f"Normalizer(scope={self.scope!r}) is not supported; choose one of "
-                f"{_SCOPES}."
-            )
+        _check_choice("method", self.method, _METHODS, owner="Normalizer")
+        _check_choice("scope", self.scope, _SCOPES, owner="Normalizer")
         X = validate_panel(
             self, X, reset=True, allow_missing=True, allow_empty_series=True
         )
@@ -155,12 +150,6 @@ class Normalizer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
         else:
             loc, scale = _nan_stats(X, (2,), self.method)
         return np.ascontiguousarray((X - loc) / scale, dtype=np.float32)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.transformer_tags.preserves_dtype = ["float32"]
-        return tags
 
     @classmethod
     def _get_test_params(cls) -> dict:

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._callback_api import CALLBACK_BASES, leaf_fit
+from ..utils._callback_api import leaf_fit
 from ..utils.validation import validate_panel
+from ._base import _PanelTransformer
 
 __all__ = ["RollingFeatures"]
 
@@ -48,7 +48,7 @@ def _rolling(X: np.ndarray, stat: str, w: int) -> np.ndarray:
     return out
 
 
-class RollingFeatures(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
+class RollingFeatures(_PanelTransformer):
     """Append rolling statistics of every channel as new channels.
 
     For every statistic and window size, each channel ``c`` gets a derived
@@ -101,6 +101,9 @@ class RollingFeatures(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
     >>> rf.get_channel_names_out().tolist()
     ['c0', 'c0__mean_2', 'c0__max_2']
     """
+
+    # trailing NaN padding is accepted, missing values are not
+    _allow_nan = False
 
     def __init__(
         self,
@@ -219,13 +222,6 @@ class RollingFeatures(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
             for w in sizes:
                 names += [f"{c}__{stat}_{w}" for c in input_channels]
         return np.asarray(names, dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        # trailing NaN padding is accepted, missing values are not
-        tags.input_tags.allow_nan = False
-        tags.transformer_tags.preserves_dtype = ["float32"]
-        return tags
 
     @classmethod
     def _get_test_params(cls) -> dict:
