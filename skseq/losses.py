@@ -96,6 +96,13 @@ def _checked_counts(class_counts: object, owner: str, why: str) -> Tensor:
     return counts
 
 
+def _check_gamma(gamma: float) -> float:
+    gamma = float(gamma)
+    if not np.isfinite(gamma) or gamma < 0:
+        raise ValueError(f"gamma must be a finite number >= 0; got {gamma}.")
+    return gamma
+
+
 def _check_reduction(reduction: str) -> str:
     if reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be one of {_REDUCTIONS}; got {reduction!r}.")
@@ -152,6 +159,22 @@ class _ClassWeightedLoss(nn.Module):
 
     def _n_classes(self) -> int | None:
         return None if self.weight is None else len(self.weight)
+
+    def _set_class_counts(self, class_counts: object) -> Tensor:
+        """Store ``class_counts``; return them checked, in float64.
+
+        For losses that need the counts: ``weight`` must then have one entry
+        per counted class.
+        """
+        self.class_counts = class_counts
+        owner = type(self).__name__
+        counts = _checked_counts(class_counts, owner, "").double()
+        if self.weight is not None and len(self.weight) != len(counts):
+            raise ValueError(
+                f"{owner}: weight has {len(self.weight)} entries but class_counts "
+                f"has {len(counts)}; give one entry per class."
+            )
+        return counts
 
     def _nll(self, scaled_log_probs: Tensor, target: Tensor) -> Tensor:
         # nll_loss gives cross_entropy's exact weighted-mean semantics
@@ -252,10 +275,7 @@ class FocalLoss(_ClassWeightedLoss):
         class_counts: Sequence[int] | np.ndarray | None = None,
     ) -> None:
         super().__init__(weight, reduction)
-        gamma = float(gamma)
-        if not np.isfinite(gamma) or gamma < 0:
-            raise ValueError(f"gamma must be a finite number >= 0; got {gamma}.")
-        self.gamma = gamma
+        self.gamma = _check_gamma(gamma)
         self.alpha = alpha
         self.class_counts = class_counts
         self.register_buffer("alpha_", self._alpha_vector(alpha, class_counts))
@@ -388,21 +408,12 @@ class ClassBalancedLoss(_ClassWeightedLoss):
             raise ValueError(f"beta must lie in [0, 1); got {beta}.")
         if loss not in ("cross_entropy", "focal"):
             raise ValueError(f"loss must be 'cross_entropy' or 'focal'; got {loss!r}.")
-        gamma = float(gamma)
-        if not np.isfinite(gamma) or gamma < 0:
-            raise ValueError(f"gamma must be a finite number >= 0; got {gamma}.")
-        self.beta, self.loss, self.gamma = beta, loss, gamma
-        self.class_counts = class_counts
-        counts = _checked_counts(class_counts, "ClassBalancedLoss", "").double()
+        self.beta, self.loss, self.gamma = beta, loss, _check_gamma(gamma)
+        counts = self._set_class_counts(class_counts)
         # in float64: 1 - beta**n loses all digits in float32 for beta near 1
         inv_effective = (1.0 - beta) / (1.0 - torch.pow(beta, counts))
         weights = inv_effective * len(counts) / inv_effective.sum()
         self.register_buffer("class_weights_", weights.float())
-        if self.weight is not None and len(self.weight) != len(counts):
-            raise ValueError(
-                f"ClassBalancedLoss: weight has {len(self.weight)} entries but "
-                f"class_counts has {len(counts)}; give one entry per class."
-            )
 
     def _n_classes(self) -> int | None:
         return len(self.class_weights_)
@@ -484,15 +495,8 @@ class LogitAdjustedLoss(_ClassWeightedLoss):
         if not np.isfinite(tau):
             raise ValueError(f"tau must be a finite number; got {tau}.")
         self.tau = tau
-        self.class_counts = class_counts
-        owner = type(self).__name__
-        counts = _checked_counts(class_counts, owner, "").double()
+        counts = self._set_class_counts(class_counts)
         self.register_buffer("log_prior_", torch.log(counts / counts.sum()).float())
-        if self.weight is not None and len(self.weight) != len(counts):
-            raise ValueError(
-                f"{owner}: weight has {len(self.weight)} entries but class_counts "
-                f"has {len(counts)}; give one entry per class."
-            )
 
     def _n_classes(self) -> int | None:
         return len(self.log_prior_)
