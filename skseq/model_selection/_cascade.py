@@ -12,7 +12,6 @@ from sklearn.base import (
     MetaEstimatorMixin,
     clone,
 )
-from sklearn.exceptions import NotFittedError
 from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -22,7 +21,7 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from ._threshold import _indexable_rows
+from ._threshold import _delegated_n_features_in, _indexable_rows
 
 __all__ = ["CascadeClassifier"]
 
@@ -274,13 +273,7 @@ class CascadeClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     @property
     def n_features_in_(self) -> int:
         """Number of features seen by stage one."""
-        try:
-            self._check_fitted()
-        except NotFittedError as exc:
-            raise AttributeError(
-                f"{type(self).__name__} has no attribute 'n_features_in_' before fit."
-            ) from exc
-        return self.first_.n_features_in_
+        return _delegated_n_features_in(self, "first_")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -196,6 +196,21 @@ def _indexable_rows(X: Any, n_samples: int) -> Any:
     return indexable(X)[0]
 
 
+def _delegated_n_features_in(meta: Any, fitted: str) -> int:
+    """``n_features_in_`` of the fitted estimator ``meta.<fitted>``.
+
+    Before ``fit`` it raises ``AttributeError``, so ``hasattr(meta,
+    "n_features_in_")`` is ``False`` as scikit-learn's checks expect.
+    """
+    try:
+        meta._check_fitted()
+    except NotFittedError as exc:
+        raise AttributeError(
+            f"{type(meta).__name__} has no attribute 'n_features_in_' before fit."
+        ) from exc
+    return getattr(meta, fitted).n_features_in_
+
+
 def _fit_and_predict_proba(
     estimator: Any,
     X: Any,
@@ -694,13 +709,7 @@ class MulticlassThresholdClassifierCV(
     @property
     def n_features_in_(self) -> int:
         """Number of features seen by the fitted estimator."""
-        try:
-            self._check_fitted()
-        except NotFittedError as exc:
-            raise AttributeError(
-                f"{type(self).__name__} has no attribute 'n_features_in_' before fit."
-            ) from exc
-        return self.estimator_.n_features_in_
+        return _delegated_n_features_in(self, "estimator_")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
