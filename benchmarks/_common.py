@@ -2,8 +2,10 @@
 
 Data loading (the bundled sktime data sets, in the formats each contender
 takes), timing with interleaved repeats, robust summaries (median and
-min–max), torch thread control and Markdown table output. Nothing here
-depends on skseq, so a benchmark can compare skseq with anything.
+min–max), test scores, torch thread control, Markdown table output, and the
+pieces of the hand-written PyTorch loop that ``bench_rnn.py`` and
+``bench_zoo.py`` race against skseq. Nothing here imports skseq, so a
+benchmark can compare skseq with anything.
 """
 
 from __future__ import annotations
@@ -18,21 +20,30 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = [
     "DATASETS",
     "Dataset",
     "Timing",
+    "accuracy_and_macro_f1",
     "environment_lines",
     "fmt_range",
+    "load_average",
     "load_dataset",
     "markdown_table",
+    "pad_zeros",
     "set_torch_threads",
+    "skseq_seeds",
     "summarize",
     "time_call",
+    "train_batches",
+    "train_epoch",
     "write_markdown",
 ]
 
@@ -214,6 +225,24 @@ def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str
     return "\n".join(lines)
 
 
+def accuracy_and_macro_f1(y_true, y_pred) -> tuple[float, float]:
+    """Accuracy and macro-F1 of predicted labels, as floats."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return (
+        float(accuracy_score(y_true, y_pred)),
+        float(f1_score(y_true, y_pred, average="macro")),
+    )
+
+
+def load_average() -> str:
+    """The machine's load average over 1, 5 and 15 minutes (``"n/a"`` if unknown)."""
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
 def environment_lines(
     command: str | None = None,
     packages: Sequence[str] = ("torch", "skorch", "sktime"),
@@ -230,15 +259,11 @@ def environment_lines(
             versions.append(f"{pkg} {version(pkg)}")
         except PackageNotFoundError:
             versions.append(f"{pkg} (not installed)")
-    try:
-        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        load = "n/a"
     return [
         f"date: {_dt.datetime.now().isoformat(timespec='seconds')}",
         f"python {platform.python_version()}, {', '.join(versions)}",
         f"machine: {platform.machine()}, {os.cpu_count()} logical cores, "
-        f"load average (1, 5, 15 min) {load}",
+        f"load average (1, 5, 15 min) {load_average()}",
         "command: " + (command or " ".join(["python", *sys.argv])),
     ]
 
@@ -249,3 +274,92 @@ def write_markdown(path: str | os.PathLike, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     return path
+
+
+# ------------------------------------------------------------ the hand loop
+# What a competent PyTorch user writes around one of skseq's networks, mirrored
+# on skseq's defaults so that both loops do the same arithmetic: the same
+# initial weights and batches, zero padding plus lengths, every batch trimmed
+# to its longest series, gradient-norm clipping at 1.0.
+
+
+def pad_zeros(X) -> tuple[torch.Tensor, torch.Tensor]:
+    """Zero-padded float32 tensor ``(n, channels, time)`` and the lengths.
+
+    ``X`` is a NaN-padded 3-D array or a list of ``(channels, length_i)``
+    arrays; both give the same tensor.
+    """
+    import torch
+
+    if isinstance(X, np.ndarray):
+        x = torch.as_tensor(X, dtype=torch.float32)
+        observed = ~torch.isnan(x).all(dim=1)  # (n, time): any channel observed
+        # length = one past the last observed step (trailing NaN is padding)
+        steps = torch.arange(1, x.shape[-1] + 1)
+        lengths = (observed * steps).amax(dim=1)
+        return torch.nan_to_num(x, nan=0.0), lengths
+    seqs = [torch.as_tensor(a, dtype=torch.float32).T for a in X]  # (len, channels)
+    lengths = torch.tensor([len(s) for s in seqs])
+    x = torch.nn.utils.rnn.pad_sequence(seqs, batch_first=True)  # zeros after the end
+    return x.transpose(1, 2).contiguous(), lengths
+
+
+def skseq_seeds(random_state: int) -> tuple[int, int]:
+    """The (weight-init seed, first shuffle seed) skseq derives from ``random_state``.
+
+    Mirrors ``BaseSequenceClassifier.fit``/``get_iterator`` so the hand loop can
+    start from the same weights and draw the same batches. If skseq ever
+    changes this derivation, the benchmarks' loss checks say so ("differ"); the
+    timings stay valid (same epochs, batch sizes and shapes), only not
+    bit-identical.
+    """
+    seed = int(np.random.RandomState(random_state).randint(0, 2**31 - 1))
+    return seed, (seed + 7919) % (2**63)
+
+
+def train_batches(
+    n: int, lengths: torch.Tensor, batch_size: int, bucket: bool, generator
+) -> list[torch.Tensor]:
+    """One epoch of shuffled batches; with ``bucket``, of similar lengths.
+
+    Bucketing is the usual recipe (and skseq's ``bucket_by_length``): sort the
+    shuffled order by length, cut it into batches, shuffle the batches, so each
+    batch pays only for its own longest series.
+    """
+    import torch
+
+    order = torch.randperm(n, generator=generator)
+    if not bucket:
+        return list(order.split(batch_size))
+    order = order[torch.sort(lengths[order], stable=True).indices]
+    batches = list(order.split(batch_size))
+    return [batches[i] for i in torch.randperm(len(batches), generator=generator)]
+
+
+def train_epoch(
+    net: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    x: torch.Tensor,
+    lengths: torch.Tensor,
+    target: torch.Tensor,
+    batches: Iterable[torch.Tensor],
+) -> float:
+    """One training epoch over ``batches`` (index tensors); the mean loss.
+
+    Cross-entropy, each batch trimmed to its longest series, gradient norm
+    clipped at 1.0 (skseq's default ``max_grad_norm``).
+    """
+    import torch
+    import torch.nn.functional as F
+
+    total = 0.0
+    for idx in batches:
+        lt = lengths[idx]
+        xb = x[idx, :, : int(lt.max())]  # trim to the batch's longest series
+        optimizer.zero_grad()
+        loss = F.cross_entropy(net(xb, lt), target[idx])
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        optimizer.step()
+        total += loss.item() * len(idx)
+    return total / len(target)

@@ -60,13 +60,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
     Dataset,
+    accuracy_and_macro_f1,
     environment_lines,
     fmt_range,
     load_dataset,
     markdown_table,
+    pad_zeros,
     set_torch_threads,
+    skseq_seeds,
     summarize,
     time_call,
+    train_batches,
+    train_epoch,
     write_markdown,
 )
 
@@ -99,18 +104,6 @@ class FitResult:
     error: str | None = None
 
 
-def _skseq_seeds(random_state: int) -> tuple[int, int]:
-    """The (weight-init seed, shuffle seed) skseq derives from ``random_state``.
-
-    Mirrors ``BaseSequenceClassifier.fit``/``get_iterator`` so the hand loop can
-    start from the same weights and draw the same batches. If skseq ever
-    changes this derivation, the loss check in the table says so ("differ");
-    the timings stay valid (same batch sizes and epochs), only not bit-identical.
-    """
-    seed = int(np.random.RandomState(random_state).randint(0, 2**31 - 1))
-    return seed, (seed + 7919 * 1) % (2**63)
-
-
 def fit_skseq(model: str, data: Dataset, cfg: Config, epochs: int) -> FitResult:
     cls = {"LSTM": LSTMClassifier, "GRU": GRUClassifier}[model]
     clf = cls(
@@ -128,34 +121,6 @@ def fit_skseq(model: str, data: Dataset, cfg: Config, epochs: int) -> FitResult:
     )
 
 
-def _pad(X: np.ndarray | list[np.ndarray]):
-    """Zero-padded float32 tensor ``(n, channels, time)`` and the lengths."""
-    if isinstance(X, np.ndarray):
-        x = torch.as_tensor(X, dtype=torch.float32)
-        observed = ~torch.isnan(x).all(dim=1)  # (n, time): any channel observed
-        # length = one past the last observed step (trailing NaN is padding)
-        steps = torch.arange(1, x.shape[-1] + 1)
-        lengths = (observed * steps).amax(dim=1)
-        return torch.nan_to_num(x, nan=0.0), lengths
-    seqs = [torch.as_tensor(a, dtype=torch.float32).T for a in X]  # (len, channels)
-    lengths = torch.tensor([len(s) for s in seqs])
-    x = torch.nn.utils.rnn.pad_sequence(seqs, batch_first=True)  # zeros after the end
-    return x.transpose(1, 2).contiguous(), lengths
-
-
-def _bucket_batches(
-    order: torch.Tensor, lengths: torch.Tensor, batch_size: int, generator
-) -> list[torch.Tensor]:
-    """Batches of similar length: sort the shuffled order by length, cut, shuffle.
-
-    The usual bucketing recipe (and skseq's ``bucket_by_length``): each batch
-    pays only for its own longest series.
-    """
-    order = order[torch.sort(lengths[order], stable=True).indices]
-    batches = list(order.split(batch_size))
-    return [batches[i] for i in torch.randperm(len(batches), generator=generator)]
-
-
 def fit_hand_loop(
     model: str, data: Dataset, cfg: Config, epochs: int, bucket: bool | None = None
 ) -> FitResult:
@@ -166,10 +131,10 @@ def fit_hand_loop(
     so both loops see identical batches; ``bucket=False`` shuffles plainly.
     """
     network_cls = {"LSTM": LSTMNetwork, "GRU": GRUNetwork}[model]
-    init_seed, shuffle_seed = _skseq_seeds(cfg.seed)
+    init_seed, shuffle_seed = skseq_seeds(cfg.seed)
 
     classes, y_enc = np.unique(data.y_train, return_inverse=True)
-    x, lengths = _pad(data.X_train)
+    x, lengths = pad_zeros(data.X_train)
     y = torch.as_tensor(y_enc, dtype=torch.long)
     n = len(y)
     if bucket is None:
@@ -183,26 +148,11 @@ def fit_hand_loop(
     net.train()
     epoch_losses = []
     for _ in range(epochs):
-        total = 0.0
-        order = torch.randperm(n, generator=generator)
-        batches = (
-            _bucket_batches(order, lengths, cfg.batch_size, generator)
-            if bucket
-            else order.split(cfg.batch_size)
-        )
-        for idx in batches:
-            lens = lengths[idx]
-            xb = x[idx, :, : int(lens.max())]  # trim to the batch's longest series
-            optimizer.zero_grad()
-            loss = F.cross_entropy(net(xb, lens), y[idx])
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            optimizer.step()
-            total += loss.item() * len(idx)
-        epoch_losses.append(total / n)
+        batches = train_batches(n, lengths, cfg.batch_size, bucket, generator)
+        epoch_losses.append(train_epoch(net, optimizer, x, lengths, y, batches))
 
     def predict(X):
-        xt, lt = _pad(X)
+        xt, lt = pad_zeros(X)
         net.eval()
         with torch.inference_mode():
             logits = torch.cat(
@@ -289,11 +239,8 @@ class Cell:
 
 
 def _score(cell: Cell, result: FitResult, data: Dataset) -> None:
-    from sklearn.metrics import accuracy_score, f1_score
-
     y_pred = np.asarray(result.predict(data.X_test))
-    cell.accuracy = float(accuracy_score(data.y_test, y_pred))
-    cell.macro_f1 = float(f1_score(data.y_test, y_pred, average="macro"))
+    cell.accuracy, cell.macro_f1 = accuracy_and_macro_f1(data.y_test, y_pred)
 
 
 def run_pair(data: Dataset, model: str, cfg: Config, log=print) -> dict[str, Cell]:
@@ -350,7 +297,7 @@ def run_pair(data: Dataset, model: str, cfg: Config, log=print) -> dict[str, Cel
 
 
 def _padding_fraction(data: Dataset) -> float:
-    _, lengths = _pad(data.X_train)
+    _, lengths = pad_zeros(data.X_train)
     return float(1.0 - lengths.double().mean() / lengths.max())
 
 

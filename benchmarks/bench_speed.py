@@ -67,8 +67,10 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
+    accuracy_and_macro_f1,
     environment_lines,
     fmt_range,
+    load_average,
     load_dataset,
     markdown_table,
     set_torch_threads,
@@ -127,13 +129,9 @@ def _epochs(result_times: list[tuple[float, float]]) -> tuple[float, float]:
     return float(arr[:, 0].mean()), float(arr[:, 1].mean())
 
 
-def _scores(y_true, y_pred) -> tuple[float, float]:
-    from sklearn.metrics import accuracy_score, f1_score
-
-    return (
-        float(accuracy_score(y_true, y_pred)),
-        float(f1_score(y_true, y_pred, average="macro")),
-    )
+def _section(title: str, intro: str, headers: Sequence[str], rows) -> str:
+    """One section of the report: its heading, a paragraph, the table."""
+    return "\n".join([title, "", intro, "", markdown_table(headers, rows)])
 
 
 # ------------------------------------------------------- 1. length bucketing
@@ -216,7 +214,7 @@ def bench_bucketing(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
                 cell.epoch_wall.append(ew)
                 cell.fit_cpu.append(t.cpu / cfg.epochs)
                 cell.predict_cpu.append(p.cpu)
-                acc, f1 = _scores(data.y_test, p.result)
+                acc, f1 = accuracy_and_macro_f1(data.y_test, p.result)
                 cell.accuracy.append(acc)
                 cell.macro_f1.append(f1)
                 log(
@@ -264,37 +262,31 @@ def bench_bucketing(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
                     note,
                 ]
             )
-    text = "\n".join(
+    text = _section(
+        "## 1. Length bucketing on PLAID",
+        f"{s.epochs} epoch(s) per fit, batch size {s.batch_size}, {s.repeats} "
+        "interleaved rounds (one seed each, the three variants rotated), 1 "
+        "torch thread. Three ways to feed the same network: skseq with "
+        "`bucket_by_length=True`; with `False` (every batch is still cut to "
+        "its own longest series, which skseq always does); and the series "
+        "zero-padded to the longest of the data set and passed as one "
+        "equal-length array (what plain skorch, or any loop without lengths, "
+        "runs; the zeros are then data, so its accuracy may differ). Epoch = "
+        "mean training epoch; predict = `predict` on the whole test split "
+        "(sorted by length when bucketing). Accuracy from these short fits.",
         [
-            "## 1. Length bucketing on PLAID",
-            "",
-            f"{s.epochs} epoch(s) per fit, batch size {s.batch_size}, {s.repeats} "
-            "interleaved rounds (one seed each, the three variants rotated), 1 "
-            "torch thread. Three ways to feed the same network: skseq with "
-            "`bucket_by_length=True`; with `False` (every batch is still cut to "
-            "its own longest series, which skseq always does); and the series "
-            "zero-padded to the longest of the data set and passed as one "
-            "equal-length array (what plain skorch, or any loop without lengths, "
-            "runs; the zeros are then data, so its accuracy may differ). Epoch = "
-            "mean training epoch; predict = `predict` on the whole test split "
-            "(sorted by length when bucketing). Accuracy from these short fits.",
-            "",
-            markdown_table(
-                [
-                    "model",
-                    "data",
-                    "input / setting",
-                    "epoch s (CPU)",
-                    "epoch s (wall)",
-                    "fit / epochs s (CPU)",
-                    "predict s (CPU)",
-                    "test acc",
-                    "test macro-F1",
-                    "bucketed / this, epoch CPU",
-                ],
-                rows,
-            ),
-        ]
+            "model",
+            "data",
+            "input / setting",
+            "epoch s (CPU)",
+            "epoch s (wall)",
+            "fit / epochs s (CPU)",
+            "predict s (CPU)",
+            "test acc",
+            "test macro-F1",
+            "bucketed / this, epoch CPU",
+        ],
+        rows,
     )
     return text, records
 
@@ -383,32 +375,26 @@ def bench_compile(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
                 f"compiled (wall; CPU incl. compiler {comp['fit_cpu']:.1f} s)",
             ]
         )
-    text = "\n".join(
+    text = _section(
+        "## 2. `compile=True` vs eager, per model family (GunPoint, CPU)",
+        f"{s.compile_epochs} epochs, batch size {s.batch_size}, 1 torch thread, "
+        "fresh inductor cache, networks as configured in `bench_zoo.MODELS` "
+        "(CNN at Zhao's sizes, Transformer with a per-step linear stem). "
+        "'later epochs' = mean of epochs 2.. (compiled code running); "
+        "speed-up = eager / compiled on those. The first compiled epoch "
+        "includes tracing and C++ compilation; GunPoint's last batch is "
+        "smaller, so a second (dynamic-shape) graph is compiled too.",
         [
-            "## 2. `compile=True` vs eager, per model family (GunPoint, CPU)",
-            "",
-            f"{s.compile_epochs} epochs, batch size {s.batch_size}, 1 torch thread, "
-            "fresh inductor cache, networks as configured in `bench_zoo.MODELS` "
-            "(CNN at Zhao's sizes, Transformer with a per-step linear stem). "
-            "'later epochs' = mean of epochs 2.. (compiled code running); "
-            "speed-up = eager / compiled on those. The first compiled epoch "
-            "includes tracing and C++ compilation; GunPoint's last batch is "
-            "smaller, so a second (dynamic-shape) graph is compiled too.",
-            "",
-            markdown_table(
-                [
-                    "model",
-                    "eager later epochs s (CPU)",
-                    "compiled later epochs s (CPU)",
-                    "speed-up",
-                    "eager first epoch s (wall)",
-                    "compiled first epoch s (wall)",
-                    "max |Δ proba|",
-                    "note",
-                ],
-                rows,
-            ),
-        ]
+            "model",
+            "eager later epochs s (CPU)",
+            "compiled later epochs s (CPU)",
+            "speed-up",
+            "eager first epoch s (wall)",
+            "compiled first epoch s (wall)",
+            "max |Δ proba|",
+            "note",
+        ],
+        rows,
     )
     return text, records
 
@@ -498,23 +484,18 @@ def bench_inference(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
         rows.append([name, f"{n:,}", fmt_range(t, 3), f"{n / t.median:,.0f}"])
         records[name] = n / t.median
     log(f"  inference: {records}")
-    text = "\n".join(
-        [
-            "## 3. Inference: windows per second",
-            "",
-            f"Synthetic 3-channel recording of {s.recording_steps:,} steps, windows "
-            f"of {s.window_length} steps every {s.window_step} steps, inner "
-            "`CNNClassifier(module__n_filters=(8, 8), batch_size=64)` fitted for "
-            f"1 epoch on a 20,000-step recording; {s.repeats} interleaved repeats, "
-            "wall seconds, 1 torch thread. The first row includes cutting the "
-            "windows and averaging the per-step probabilities; the others run "
-            "on the materialised windows. Largest |Δ proba| between skseq's "
-            f"predict_proba and the plain loop: {agree:.1e}.",
-            "",
-            markdown_table(
-                ["path", "windows", "s (wall), median [min–max]", "windows/s"], rows
-            ),
-        ]
+    text = _section(
+        "## 3. Inference: windows per second",
+        f"Synthetic 3-channel recording of {s.recording_steps:,} steps, windows "
+        f"of {s.window_length} steps every {s.window_step} steps, inner "
+        "`CNNClassifier(module__n_filters=(8, 8), batch_size=64)` fitted for "
+        f"1 epoch on a 20,000-step recording; {s.repeats} interleaved repeats, "
+        "wall seconds, 1 torch thread. The first row includes cutting the "
+        "windows and averaging the per-step probabilities; the others run "
+        "on the materialised windows. Largest |Δ proba| between skseq's "
+        f"predict_proba and the plain loop: {agree:.1e}.",
+        ["path", "windows", "s (wall), median [min–max]", "windows/s"],
+        rows,
     )
     return text, records
 
@@ -591,31 +572,25 @@ def bench_threads(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
     finally:
         if saved is not None:
             os.environ["OMP_NUM_THREADS"] = saved
-    text = "\n".join(
+    text = _section(
+        "## 4. Threads: 1 vs 2 torch threads, with and without a busy core",
+        f"Fit of {s.thread_epochs} epochs on GunPoint, batch size "
+        f"{s.batch_size}, {s.repeats} interleaved rounds; the busy process "
+        "is a Python loop pinned to core 0, started before and stopped after "
+        "each fit. Wall seconds (what a user waits); the machine's other load "
+        "is in the header. skseq's default `n_threads=None` resolves to "
+        f"`OMP_NUM_THREADS` if set, else half the cores: {default_unset} "
+        f"thread(s) on this {os.cpu_count()}-core machine.",
         [
-            "## 4. Threads: 1 vs 2 torch threads, with and without a busy core",
-            "",
-            f"Fit of {s.thread_epochs} epochs on GunPoint, batch size "
-            f"{s.batch_size}, {s.repeats} interleaved rounds; the busy process "
-            "is a Python loop pinned to core 0, started before and stopped after "
-            "each fit. Wall seconds (what a user waits); the machine's other load "
-            "is in the header. skseq's default `n_threads=None` resolves to "
-            f"`OMP_NUM_THREADS` if set, else half the cores: {default_unset} "
-            f"thread(s) on this {os.cpu_count()}-core machine.",
-            "",
-            markdown_table(
-                [
-                    "model",
-                    "condition",
-                    "1 thread s (wall)",
-                    "1 thread s (CPU)",
-                    "2 threads s (wall)",
-                    "2 threads s (CPU)",
-                    "2 threads / 1 thread (wall)",
-                ],
-                rows,
-            ),
-        ]
+            "model",
+            "condition",
+            "1 thread s (wall)",
+            "1 thread s (CPU)",
+            "2 threads s (wall)",
+            "2 threads s (CPU)",
+            "2 threads / 1 thread (wall)",
+        ],
+        rows,
     )
     return text, records
 
@@ -667,29 +642,23 @@ def bench_overhead(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
                 "yes" if same else "NO",
             ]
         )
-    text = "\n".join(
+    text = _section(
+        "## 5. skseq vs the hand-written loop (fit time)",
+        f"GunPoint, {s.overhead_epochs} epochs, batch size {s.batch_size}, "
+        f"{s.repeats} interleaved rounds (seeds {s.seed}..), 1 torch thread; "
+        "the hand loop of `bench_zoo.py` (same network, initial weights, "
+        "batches, clipping and post-training batch-norm pass).",
         [
-            "## 5. skseq vs the hand-written loop (fit time)",
-            "",
-            f"GunPoint, {s.overhead_epochs} epochs, batch size {s.batch_size}, "
-            f"{s.repeats} interleaved rounds (seeds {s.seed}..), 1 torch thread; "
-            "the hand loop of `bench_zoo.py` (same network, initial weights, "
-            "batches, clipping and post-training batch-norm pass).",
-            "",
-            markdown_table(
-                [
-                    "model",
-                    "skseq fit s (CPU)",
-                    "hand loop fit s (CPU)",
-                    "skseq / hand, fit (CPU)",
-                    "fit (wall)",
-                    "epoch (CPU)",
-                    "target",
-                    "same training losses",
-                ],
-                rows,
-            ),
-        ]
+            "model",
+            "skseq fit s (CPU)",
+            "hand loop fit s (CPU)",
+            "skseq / hand, fit (CPU)",
+            "fit (wall)",
+            "epoch (CPU)",
+            "target",
+            "same training losses",
+        ],
+        rows,
     )
     return text, records
 
@@ -761,11 +730,7 @@ def main(argv: Sequence[str] | None = None, log=print) -> dict[str, Any]:
         records[name] = rec
         parts += [text, "", f"({name}: {time.perf_counter() - t0:.0f} s wall)", ""]
         set_torch_threads(1)
-    try:
-        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        load = "n/a"
-    parts.append(f"Load average at the end (1, 5, 15 min): {load}")
+    parts.append(f"Load average at the end (1, 5, 15 min): {load_average()}")
     markdown = "\n".join(parts) + "\n"
     log("\n" + markdown)
     if args.out:

@@ -66,7 +66,6 @@ import cProfile
 import inspect
 import io
 import math
-import os
 import pstats
 import sys
 import time
@@ -78,7 +77,6 @@ from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 import skseq.classifiers as skc
 import skseq.nn as skn
@@ -87,13 +85,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
     Dataset,
+    accuracy_and_macro_f1,
     environment_lines,
     fmt_range,
+    load_average,
     load_dataset,
     markdown_table,
+    pad_zeros,
     set_torch_threads,
+    skseq_seeds,
     summarize,
     time_call,
+    train_batches,
+    train_epoch,
     write_markdown,
 )
 
@@ -439,49 +443,12 @@ def fit_skseq(
     )
 
 
-def pad_zeros(X) -> tuple[torch.Tensor, torch.Tensor]:
-    """Zero-padded float32 tensor ``(n, channels, time)`` and the lengths."""
-    if isinstance(X, np.ndarray):
-        x = torch.as_tensor(X, dtype=torch.float32)
-        observed = ~torch.isnan(x).all(dim=1)
-        steps = torch.arange(1, x.shape[-1] + 1)
-        lengths = (observed * steps).amax(dim=1)  # one past the last observed step
-        return torch.nan_to_num(x, nan=0.0), lengths
-    seqs = [torch.as_tensor(a, dtype=torch.float32).T for a in X]  # (len, channels)
-    lengths = torch.tensor([len(s) for s in seqs])
-    x = torch.nn.utils.rnn.pad_sequence(seqs, batch_first=True)
-    return x.transpose(1, 2).contiguous(), lengths
-
-
-def skseq_seeds(random_state: int) -> tuple[int, int]:
-    """(weight-init seed, first shuffle seed) that skseq derives from
-    ``random_state`` (``BaseSequenceClassifier.fit`` / ``get_iterator``).
-
-    If skseq changes this derivation, the loss column says "differ"; the
-    timings stay valid (same epochs, batch sizes and shapes).
-    """
-    seed = int(np.random.RandomState(random_state).randint(0, 2**31 - 1))
-    return seed, (seed + 7919) % (2**63)
-
-
 def make_network(spec: ModelSpec, n_channels: int, n_classes: int, n_timepoints: int):
     cls = getattr(skn, spec.network)
     kwargs = dict(spec.module_kwargs)
     if "n_timepoints" in inspect.signature(cls).parameters:
         kwargs["n_timepoints"] = n_timepoints
     return cls(n_channels, n_classes, **kwargs)
-
-
-def train_batches(
-    n: int, lengths: torch.Tensor, batch_size: int, bucket: bool, generator
-) -> list[torch.Tensor]:
-    """One epoch of shuffled batches; with ``bucket``, of similar lengths."""
-    order = torch.randperm(n, generator=generator)
-    if not bucket:
-        return list(order.split(batch_size))
-    order = order[torch.sort(lengths[order], stable=True).indices]
-    batches = list(order.split(batch_size))
-    return [batches[i] for i in torch.randperm(len(batches), generator=generator)]
 
 
 def precise_batchnorm(net: torch.nn.Module, x, lengths, batch_size: int) -> None:
@@ -543,17 +510,9 @@ def fit_hand_loop(
         CLOCK.take()
         for _ in range(epochs):
             CLOCK.begin()
-            total = 0.0
-            for idx in train_batches(n, lengths, cfg.batch_size, bucket, generator):
-                lt = lengths[idx]
-                xb = x[idx, :, : int(lt.max())]
-                optimizer.zero_grad()
-                loss = F.cross_entropy(net(xb, lt), target[idx])
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-                optimizer.step()
-                total += loss.item() * len(idx)
-            epoch_losses.append(total / n)
+            batches = train_batches(n, lengths, cfg.batch_size, bucket, generator)
+            loss = train_epoch(net, optimizer, x, lengths, target, batches)
+            epoch_losses.append(loss)
             CLOCK.end()
         epoch_times = CLOCK.take()
         if precise_bn:
@@ -616,11 +575,9 @@ class Cell:
 
 
 def _score(cell_acc: list, cell_f1: list, predict, data: Dataset) -> None:
-    from sklearn.metrics import accuracy_score, f1_score
-
-    y_pred = np.asarray(predict(data.X_test))
-    cell_acc.append(float(accuracy_score(data.y_test, y_pred)))
-    cell_f1.append(float(f1_score(data.y_test, y_pred, average="macro")))
+    acc, f1 = accuracy_and_macro_f1(data.y_test, np.asarray(predict(data.X_test)))
+    cell_acc.append(acc)
+    cell_f1.append(f1)
 
 
 def _fitter(contender: str, spec: ModelSpec, data: Dataset, padded):
@@ -908,13 +865,6 @@ def _profiled(prof, fit, spec, X, y, cfg, epochs):
 
 
 # -------------------------------------------------------------------- main
-def _load_average() -> str:
-    try:
-        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--epochs", type=int, default=None, help="timed epochs (1)")
@@ -971,7 +921,7 @@ def main(argv: Sequence[str] | None = None, log=print) -> dict[str, Any]:
         text = profile(args.profile, cfg)
         log(text)
         return {"profile": text}
-    start_load = _load_average()
+    start_load = load_average()
     datasets = [get_dataset(name, cfg) for name in args.datasets]
     results = []
     for data in datasets:

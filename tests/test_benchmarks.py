@@ -102,7 +102,7 @@ def test_times_and_ratios_are_finite_and_positive(quick_run):
 def test_hand_loop_does_the_same_arithmetic_as_skseq(quick_run):
     # the timing comparison is only fair if both loops train identically
     # (if skseq changes how it derives seeds from random_state, update
-    # bench_rnn._skseq_seeds so the hand loop draws the same weights and batches)
+    # _common.skseq_seeds so the hand loop draws the same weights and batches)
     result, _ = quick_run
     for cells in result["cells"]:
         assert cells["skseq"].epoch_losses == pytest.approx(
@@ -118,9 +118,9 @@ def test_hand_loop_padding_matches_skseq_lengths(bench_rnn):
     from skseq.utils.validation import check_panel
 
     ragged = [np.arange(6.0).reshape(2, 3), np.ones((2, 5)), np.full((2, 1), 7.0)]
-    x_list, len_list = bench_rnn._pad(ragged)
+    x_list, len_list = bench_rnn.pad_zeros(ragged)
     padded, lengths = check_panel(ragged, return_lengths=True)
-    x_arr, len_arr = bench_rnn._pad(padded)
+    x_arr, len_arr = bench_rnn.pad_zeros(padded)
     assert len_list.tolist() == len_arr.tolist() == list(lengths) == [3, 5, 1]
     assert np.array_equal(x_list.numpy(), x_arr.numpy())
     assert not np.isnan(x_arr.numpy()).any()
