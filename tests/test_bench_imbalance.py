@@ -9,27 +9,14 @@ that a remedy helps: two epochs are not evidence, only the full run is.
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
-from pathlib import Path
 
 import pytest
 
-BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, BENCH_DIR / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="module")
-def bench():
-    return _load("bench_imbalance")
+def bench(load_benchmark):
+    return load_benchmark("bench_imbalance")
 
 
 @pytest.fixture(scope="module")

@@ -7,29 +7,16 @@ on speed: wall-clock times on a shared machine are not test material.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import os
-import sys
-from pathlib import Path
 
 import pytest
 import torch
 
-BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, BENCH_DIR / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="module")
-def bench_rnn():
-    return _load("bench_rnn")
+def bench_rnn(load_benchmark):
+    return load_benchmark("bench_rnn")
 
 
 @pytest.fixture(scope="module")
@@ -141,10 +128,10 @@ def test_hand_loop_mirrors_length_bucketing_on_unequal_lengths(bench_rnn):
 
 # --------------------------------------------------------------- bench_zoo.py
 @pytest.fixture(scope="module")
-def zoo_run(tmp_path_factory):
+def zoo_run(load_benchmark, tmp_path_factory):
     # GunPoint (equal length) and a 12+12 PLAID subset (ragged list, zero-padded
     # for sktime); CNN has an sktime torch peer, CNN-LSTM has none
-    bench_zoo = _load("bench_zoo")
+    bench_zoo = load_benchmark("bench_zoo")
     out = tmp_path_factory.mktemp("bench") / "zoo.md"
     argv = ["--quick", "--datasets", "GunPoint", "PLAID", "--plaid-size", "12"]
     argv += ["--models", "CNN", "CNN-LSTM", "--out", str(out)]
@@ -200,9 +187,9 @@ def test_zoo_hand_loop_padding_and_plaid_subset(zoo_run):
 
 
 # ------------------------------------------------------------- bench_speed.py
-def test_speed_sections_run_and_report(tmp_path):
+def test_speed_sections_run_and_report(load_benchmark, tmp_path):
     # every section but compile (torch.compile takes minutes on 2 cores)
-    bench_speed = _load("bench_speed")
+    bench_speed = load_benchmark("bench_speed")
     s = bench_speed.Settings(
         epochs=1,
         repeats=1,
@@ -229,10 +216,10 @@ def test_speed_sections_run_and_report(tmp_path):
     assert "| yes |" in text  # same training losses as the hand loop
 
 
-def test_speed_busy_core_starts_and_stops_a_process():
+def test_speed_busy_core_starts_and_stops_a_process(load_benchmark):
     import multiprocessing
 
-    bench_speed = _load("bench_speed")
+    bench_speed = load_benchmark("bench_speed")
     before = set(multiprocessing.active_children())
     with bench_speed.busy_core(True):
         spinning = set(multiprocessing.active_children()) - before
@@ -243,8 +230,8 @@ def test_speed_busy_core_starts_and_stops_a_process():
 
 
 # --------------------------------------------------------------- run_all.py
-def test_run_all_runs_each_script_and_summarises(tmp_path):
-    run_all = _load("run_all")
+def test_run_all_runs_each_script_and_summarises(load_benchmark, tmp_path):
+    run_all = load_benchmark("run_all")
     table = (
         "# T\n\n- date: x\n- other\n\n## Seconds\n\n| a |\n|---|\n| 1 |\n\n"
         "## Ratios\n\n| r |\n|---|\n| 0.9× [0.8–1.0] |\n"
