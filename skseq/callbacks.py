@@ -39,7 +39,6 @@ from skorch.callbacks import Callback, EarlyStopping, EpochScoring
 from skorch.dataset import unpack_data
 from skorch.utils import to_numpy
 from torch.nn.modules.batchnorm import _BatchNorm
-from torch.utils.data import Subset
 
 __all__ = [
     "METRICS",
@@ -355,11 +354,9 @@ class PreciseBatchNorm(Callback):
             # batches of similar length, as in prediction: each pays only for
             # its own longest series (PLAID: the pass took longer than an epoch)
             # here, not at the top: skseq.classifiers imports this module
-            from .classifiers._data import _unwrap
+            from .classifiers._data import length_sorted
 
-            base, idx = _unwrap(dataset)
-            order = torch.sort(base.lengths[idx], stable=True).indices
-            dataset = Subset(base, idx[order].tolist())
+            dataset, _ = length_sorted(dataset)
         try:
             with torch.no_grad():
                 for Xi, _ in net.get_iterator(dataset, training=False):

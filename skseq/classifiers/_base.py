@@ -32,7 +32,7 @@ from torch.utils.data import Subset
 
 from ..callbacks import METRICS, PreciseBatchNorm, epoch_scoring
 from ..utils.validation import check_panel_y, validate_panel
-from ._data import PanelBatchIterator, PanelDataset, _unwrap
+from ._data import PanelBatchIterator, PanelDataset, _unwrap, length_sorted
 from ._sklearn_callbacks import (
     CALLBACK_BASES,
     SklearnCallbackBridge,
@@ -720,10 +720,9 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
             return
         # sorted by length so every batch pays only for its own longest series,
         # then put back into the caller's order
-        base, idx = _unwrap(dataset)
-        perm = torch.sort(base.lengths[idx], stable=True).indices
+        ordered, perm = length_sorted(dataset)
         iterator = PanelBatchIterator(
-            Subset(base, idx[perm].tolist()),
+            ordered,
             batch_size=self._inference_batch_size(),
             seed=0,
         )

@@ -87,6 +87,16 @@ def _unwrap(dataset: Dataset) -> tuple[PanelDataset, torch.Tensor]:
     )
 
 
+def length_sorted(dataset: Dataset) -> tuple[Subset, torch.Tensor]:
+    """The rows of ``dataset`` sorted by length (stable), as a Subset of its
+    PanelDataset, and the permutation: sorted row ``k`` is the caller's row
+    ``perm[k]``. Batches of similar length pay only for their own longest
+    series (prediction, the precise batch-norm pass)."""
+    base, idx = _unwrap(dataset)
+    perm = torch.sort(base.lengths[idx], stable=True).indices
+    return Subset(base, idx[perm].tolist()), perm
+
+
 class PanelBatchIterator:
     """Iterate over a :class:`PanelDataset` in mini-batches.
 
