@@ -111,7 +111,16 @@ class_weight_ : ndarray of shape (n_classes,) or None
 module_ : torch.nn.Module
     The trained network.
 history_ : skorch.History
-    Per-epoch losses and scores.
+    Per-epoch losses and scores (``"restored_epoch"`` on the last row when
+    ``restore_best`` loaded an earlier epoch's weights).
+best_train_epoch_ : int
+    Epoch with the lowest training loss (``restore_best=True``).
+chance_loss_ : float
+    Training loss of always predicting the class frequencies (or uniform
+    probabilities, if lower) under the fit's criterion.
+fit_at_chance_ : bool
+    True when the final training loss was not below 0.95 x ``chance_loss_``:
+    the network learned nothing usable (a ``ConvergenceWarning`` said so).
 """
 
 # ----------------------------------------------------------------------------
@@ -132,6 +141,15 @@ hidden_size : int, default=64
     Hidden units per direction.
 num_layers : int, default=1
     Stacked recurrent layers.
+"""
+
+_FEATURE_NORM = """
+feature_norm : bool, default=True
+    Batch-normalise the pooled features before the head
+    (:class:`skseq.nn.FeatureBatchNorm`). Without it, the pooled recurrent
+    outputs barely differ between series at initialisation and training sits
+    at chance for many epochs, leaving it on some seeds and CPUs and not on
+    others (LSTM on GunPoint, 5 seeds: 0.45-0.97 without, 0.987-1.0 with).
 """
 
 _DENSE_HEAD = """
@@ -186,6 +204,7 @@ fill_doc = Substitution(
     network_sizes=_NETWORK_SIZES,
     rnn_cell=_RNN_CELL,
     dense_head=_DENSE_HEAD,
+    feature_norm=_FEATURE_NORM,
     pooled_linear_head=_POOLED_LINEAR_HEAD,
     ref_wang2017=_REF_WANG2017,
     ref_inceptiontime=_REF_INCEPTIONTIME,

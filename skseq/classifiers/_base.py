@@ -25,12 +25,20 @@ from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar
+from skorch.callbacks import EpochScoring, LRScheduler, ProgressBar
 from skorch.dataset import ValidSplit
 from skorch.utils import to_numpy, to_tensor
 from torch.utils.data import Subset
 
-from ..callbacks import METRICS, PreciseBatchNorm, epoch_scoring
+from ..callbacks import (
+    METRICS,
+    ChanceLevelCheck,
+    PreciseBatchNorm,
+    RestoreBestTrainLoss,
+    WarmupCosineLR,
+    _GraceEarlyStopping,
+    epoch_scoring,
+)
 from ..utils.validation import check_panel_y, validate_panel
 from ._data import PanelBatchIterator, PanelDataset, _unwrap, length_sorted
 from ._sklearn_callbacks import (
@@ -106,7 +114,8 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training data (stratified) and
         stop when ``monitor`` has not improved for ``patience`` epochs,
-        restoring the best weights. Off by default so nothing is held out
+        restoring the best weights. It never stops during the learning-rate
+        warm-up (the first 10% of ``max_epochs`` with ``lr_schedule``). Off by default so nothing is held out
         and no resampled copy can land in a validation split.
     validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping=True``.
@@ -131,6 +140,17 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         Clip the gradient norm to this value before every optimizer step
         (recurrent networks on long series are unstable without it); ``None``
         disables clipping.
+    lr_schedule : {"warmup_cosine"} or None, default="warmup_cosine"
+        ``"warmup_cosine"``: the learning rate rises linearly to ``lr`` over
+        the first 10% of the batches, then decays along a cosine to 1% of
+        ``lr`` at the end of ``max_epochs``
+        (:class:`skseq.callbacks.WarmupCosineLR`). ``None`` keeps ``lr``
+        constant. Skipped when ``callbacks`` holds a skorch ``LRScheduler``.
+    restore_best : bool, default=True
+        When training ends, load the weights of the epoch with the lowest
+        training loss (:class:`skseq.callbacks.RestoreBestTrainLoss`), a guard
+        against late divergence that needs no held-out data. Ignored with
+        ``early_stopping=True``, which restores the best validation weights.
     resampler : imblearn sampler or None, default=None
         Resample the *training part* of every fit after the internal
         validation split is taken (any imbalanced-learn sampler, wrapped in
@@ -186,6 +206,8 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         random_state: int | np.random.RandomState | None = None,
         n_threads: int | None = None,
         max_grad_norm: float | None = 1.0,
+        lr_schedule: str | None = "warmup_cosine",
+        restore_best: bool = True,
         resampler: Any = None,
         train_split: Any = None,
         verbose: int = 0,
@@ -213,6 +235,8 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         self.random_state = random_state
         self.n_threads = n_threads
         self.max_grad_norm = max_grad_norm
+        self.lr_schedule = lr_schedule
+        self.restore_best = restore_best
         self.resampler = resampler
         for name in ("history_", "initialized_", "virtual_params_"):
             vars(self).pop(name, None)
@@ -276,22 +300,41 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
                 # default callbacks run before user ones: record the monitored
                 # score here so early stopping finds it in this epoch's history
                 callbacks.append((self.monitor, epoch_scoring(metric)))
+            # no stop while the learning rate still warms up (10% of epochs)
+            grace = math.ceil(0.1 * self.max_epochs) if self.lr_schedule else 0
             callbacks.append(
                 (
                     "early_stopping",
-                    EarlyStopping(
+                    _GraceEarlyStopping(
                         monitor=self.monitor,
                         patience=self.patience,
                         lower_is_better=lower,
                         load_best=True,
                         sink=_silent,
+                        grace_epochs=grace,
                     ),
                 )
             )
         if self.progress_bar:
             callbacks.append(("progress_bar", ProgressBar()))
-        # last, so it sees the weights early stopping restored
+        user_schedulers = any(
+            isinstance(cb[1] if isinstance(cb, tuple) else cb, LRScheduler)
+            for cb in (self.callbacks or [])
+        )
+        if self.lr_schedule is not None and not user_schedulers:
+            if self.lr_schedule != "warmup_cosine":
+                raise ValueError(
+                    "lr_schedule must be 'warmup_cosine' or None; got "
+                    f"{self.lr_schedule!r}. For another schedule pass "
+                    "lr_schedule=None and a skorch.callbacks.LRScheduler in "
+                    "callbacks."
+                )
+            callbacks.append(("lr_schedule", WarmupCosineLR()))
+        if self.restore_best and not self.early_stopping:
+            callbacks.append(("restore_best", RestoreBestTrainLoss()))
+        # after early stopping / restore_best, so it sees the restored weights
         callbacks.append(("precise_bn", PreciseBatchNorm()))
+        callbacks.append(("chance_check", ChanceLevelCheck()))
         return callbacks
 
     # -------------------------------------------------------- initialisation

@@ -16,7 +16,7 @@ from ._cnn import (
 )
 from ._hybrid import CNNLSTMNetwork, LSTMFCNNetwork
 from ._masking import length_mask, masked_max, masked_mean, masked_pool, zero_padding
-from ._rnn import GRUNetwork, LSTMNetwork, MLPHead, RNNNetwork
+from ._rnn import FeatureBatchNorm, GRUNetwork, LSTMNetwork, MLPHead, RNNNetwork
 from ._transformer import SinusoidalPositionalEncoding, TransformerNetwork
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "CNNLSTMNetwork",
     "CNNNetwork",
     "FCNNetwork",
+    "FeatureBatchNorm",
     "GRUNetwork",
     "InceptionTimeNetwork",
     "LSTMFCNNetwork",

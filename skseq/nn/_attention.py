@@ -99,6 +99,7 @@ class AttentionLSTMNetwork(nn.Module):
         Dropout between stacked LSTM layers (ignored with one layer).
     attention_size : int, default=64
         Width of the hidden layer that scores each step.
+    {feature_norm}
     {dense_head}
 
     References
@@ -130,6 +131,7 @@ class AttentionLSTMNetwork(nn.Module):
         bidirectional: bool = True,
         dropout: float = 0.0,
         attention_size: int = 64,
+        feature_norm: bool = True,
         head_hidden_sizes: Sequence[int] = (),
         head_dropout: float = 0.0,
     ) -> None:
@@ -150,7 +152,9 @@ class AttentionLSTMNetwork(nn.Module):
         )
         out_width = hidden_size * (2 if bidirectional else 1)
         self.pool = AdditiveAttentionPooling(out_width, attention_size)
-        self.head = MLPHead(out_width, n_classes, head_hidden_sizes, head_dropout)
+        self.head = MLPHead(
+            out_width, n_classes, head_hidden_sizes, head_dropout, feature_norm
+        )
 
     def encode(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
         """Per-step LSTM outputs ``(batch, time, features)``, zero on padding."""

@@ -139,6 +139,7 @@ class CNNLSTMNetwork(nn.Module):
     pooling : {"meanmax", "mean", "max", "last"}, default="meanmax"
         Masked pooling of the recurrent outputs over time, or the final hidden
         state of each direction.
+    {feature_norm}
     {dense_head}
 
     Examples
@@ -165,6 +166,7 @@ class CNNLSTMNetwork(nn.Module):
         bidirectional: bool = True,
         rnn_dropout: float = 0.0,
         pooling: str = "meanmax",
+        feature_norm: bool = True,
         head_hidden_sizes: Sequence[int] = (),
         head_dropout: float = 0.0,
     ) -> None:
@@ -195,6 +197,7 @@ class CNNLSTMNetwork(nn.Module):
             n_classes,
             head_hidden_sizes,
             head_dropout,
+            feature_norm,
         )
 
     def forward(
