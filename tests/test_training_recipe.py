@@ -32,7 +32,7 @@ class _RecordLR(Callback):
 
 
 def _tiny(**kwargs):
-    params = dict(module__hidden_size=4, max_epochs=4, random_state=0)
+    params = {"module__hidden_size": 4, "max_epochs": 4, "random_state": 0}
     params.update(kwargs)
     return LSTMClassifier(**params)
 
@@ -51,9 +51,9 @@ def test_warmup_cosine_factor_is_the_documented_curve():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(warmup=1.0), "warmup must be in"),
-        (dict(warmup=-0.1), "warmup must be in"),
-        (dict(final_factor=2.0), "final_factor must be in"),
+        ({"warmup": 1.0}, "warmup must be in"),
+        ({"warmup": -0.1}, "warmup must be in"),
+        ({"final_factor": 2.0}, "final_factor must be in"),
     ],
 )
 def test_warmup_cosine_rejects_bad_settings(kwargs, match):

@@ -115,8 +115,9 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         Hold out ``validation_fraction`` of the training data (stratified) and
         stop when ``monitor`` has not improved for ``patience`` epochs,
         restoring the best weights. It never stops during the learning-rate
-        warm-up (the first 10% of ``max_epochs`` with ``lr_schedule``). Off by default so nothing is held out
-        and no resampled copy can land in a validation split.
+        warm-up (the first 10% of ``max_epochs`` with ``lr_schedule``). Off
+        by default so nothing is held out and no resampled copy can land in a
+        validation split.
     validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping=True``.
     patience : int, default=10
