@@ -8,11 +8,13 @@ Then ``<results>/SUMMARY.md`` collects, per script: whether it ran, how long
 it took, a link to its full table, the run's environment lines and its
 summary tables (medians and min–max over the repeats, as every script
 reports them). A script that fails or times out is listed with the end of its
-error output; the others still run.
+error output; the others still run. ``bench_quality.py`` (hours, resumable)
+gets a time budget (``EXTRA_ARGS``): each call advances it by ~30 min and its
+table shows how far it got.
 
 Run from the repository root::
 
-    python benchmarks/run_all.py               # everything, ~1 h on 2 shared cores
+    python benchmarks/run_all.py               # everything, ~1.5 h on 2 shared cores
     python benchmarks/run_all.py --quick       # smoke run of every script
     python benchmarks/run_all.py --only zoo speed
     python benchmarks/run_all.py --summarize-only   # SUMMARY.md from the tables there
@@ -43,6 +45,14 @@ SUMMARY_SECTIONS: dict[str, Sequence[str] | None] = {
     "windows": None,
     "imbalance": ("Best remedy", "Each remedy"),
     "model_selection": None,
+    "quality": ("Targets", "Per data set", "Demo"),
+}
+
+# Extra arguments per script (full run, quick run). bench_quality.py takes
+# hours but resumes: each run_all call advances it by a time budget that
+# leaves room for the fit running when the budget ends.
+EXTRA_ARGS: dict[str, tuple[Sequence[str], Sequence[str]]] = {
+    "quality": (("--budget", "1800"), ("--budget", "300")),
 }
 
 
@@ -260,7 +270,14 @@ def main(argv: Sequence[str] | None = None, log=print) -> list[Outcome]:
         ]
     else:
         outcomes = [
-            run_one(script, results, args.quick, timeout, log=log)
+            run_one(
+                script,
+                results,
+                args.quick,
+                timeout,
+                extra=EXTRA_ARGS.get(_name(script), ((), ()))[args.quick],
+                log=log,
+            )
             for script in discover(bench_dir, args.only)
         ]
     path = write_summary(outcomes, results, args.quick)

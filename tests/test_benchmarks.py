@@ -270,3 +270,185 @@ def test_run_all_runs_each_script_and_summarises(load_benchmark, tmp_path):
     summary = (results / "SUMMARY.md").read_text()
     assert "| good | existing table | not re-run |" in summary
     assert "| bad | no table yet | not re-run |" in summary
+
+
+# ----------------------------------------------------------- bench_quality.py
+@pytest.fixture(scope="module")
+def bench_quality(load_benchmark):
+    return load_benchmark("bench_quality")
+
+
+def _quiet(*args, **kwargs):
+    pass
+
+
+def test_quality_quick_rows_resume_and_shards(bench_quality, tmp_path):
+    import json
+
+    out = tmp_path / "quality.jsonl"
+    argv = ["--quick", "--models", "LSTM", "--datasets", "ItalyPowerDemand"]
+    argv += ["--out", str(out)]
+    threads = torch.get_num_threads()
+    # seeds 0 and 1 are jobs 1 and 2 of the plan: shard 2/2 fits seed 1 only
+    result = bench_quality.main([*argv, "--seeds", "2", "--shard", "2/2"], log=_quiet)
+    assert torch.get_num_threads() == threads  # one thread while fitting, restored
+    assert [r["seed"] for r in result["rows"]] == [1]
+    result = bench_quality.main(argv, log=_quiet)  # quick: one seed, 0
+    assert [r["seed"] for r in result["rows"]] == [0]
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["model"], r["dataset"], r["seed"]) for r in rows] == [
+        ("LSTMClassifier", "ItalyPowerDemand", 1),
+        ("LSTMClassifier", "ItalyPowerDemand", 0),
+    ]
+    for r in rows:
+        assert r["quick"] and r["error"] is None and r["epochs"] == 2
+        assert 0 <= r["train_accuracy"] <= 1 and 0 <= r["test_accuracy"] <= 1
+        assert 0 <= r["test_macro_f1"] <= 1 and r["fit_seconds"] > 0
+        assert r["test_majority_rate"] == pytest.approx(0.5015, abs=1e-4)
+        assert math.isfinite(r["final_train_loss"]) and r["min_train_loss"] > 0
+        assert r["failed"] == bench_quality.is_failed(
+            r["train_accuracy"], r["test_accuracy"], r["test_majority_rate"]
+        )
+        assert r["cpu_capability"] == torch.backends.cpu.get_cpu_capability()
+        assert r["aten_cpu_capability"] == os.environ.get("ATEN_CPU_CAPABILITY")
+        assert r["torch_threads"] == 1 and r["cpu_model"] and r["torch_version"]
+        assert r["skseq_version"] and len(r["defaults"]) == 12
+    # resume: both seeds are done, nothing is fitted again
+    again = bench_quality.main([*argv, "--seeds", "2"], log=_quiet)
+    assert again["rows"] == [] and len(out.read_text().splitlines()) == 2
+    table = out.with_suffix(".md").read_text()
+    assert "| ItalyPowerDemand | LSTMClassifier | 2/2 |" in table
+    assert "(quick smoke run)" in table
+    # quick rows and real rows never share a file
+    with pytest.raises(SystemExit, match="quick"):
+        bench_quality.main(argv[1:], log=_quiet)
+
+
+def test_quality_skips_minirocket_without_numba_and_runs_demo(
+    bench_quality, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(bench_quality, "_has_numba", lambda: False)
+    out = tmp_path / "q.md"  # a .md --out names the table; rows go beside it
+    lines = []
+    argv = ["--quick", "--models", "MiniRocket", "--datasets", "GunPoint"]
+    result = bench_quality.main([*argv, "--out", str(out)], log=lines.append)
+    assert result["rows"] == [] and result["path"] == tmp_path / "q.jsonl"
+    assert any("MiniRocket skipped" in str(line) for line in lines)
+    assert "| GunPoint | MiniRocket | 0/1 |" in out.read_text()
+    # the demo as `python -m skseq.demo --random-state 0` runs it (2 epochs)
+    result = bench_quality.main(["--quick", "--demo", "--out", str(out)], log=_quiet)
+    [row] = result["rows"]
+    assert (row["model"], row["dataset"], row["seed"]) == ("demo", "GunPoint", 0)
+    assert 0 <= row["test_accuracy"] <= 1 and row["train_accuracy"] is None
+    assert "## Demo" in out.read_text()
+
+
+def test_quality_minirocket_variant_per_data_set(bench_quality):
+    import warnings
+
+    import numpy as np
+
+    def split(channels, lengths):
+        X = np.full((len(lengths), channels, max(lengths)), np.nan, np.float32)
+        for i, n in enumerate(lengths):
+            X[i, :, :n] = i
+        y = np.arange(len(lengths)) % 2
+        return bench_quality.Split(
+            "s", X, y, X, y, np.array(lengths), np.array(lengths)
+        )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # sktime warns when numba is missing
+        uni, _ = bench_quality.minirocket_for(split(1, [20, 20]), seed=3)
+        multi, _ = bench_quality.minirocket_for(split(3, [20, 20]), seed=3)
+        ragged, as_input = bench_quality.minirocket_for(split(2, [7, 20]), seed=3)
+    assert type(uni).__name__ == "MiniRocket" and uni.random_state == 3
+    assert type(multi).__name__ == "MiniRocketMultivariate"
+    assert type(ragged).__name__ == "MiniRocketMultivariateVariable"
+    assert ragged.pad_value_short_series == 0.0
+    frames = as_input(split(2, [7, 20]).X_train, [7, 20])
+    assert [f.shape for f in frames] == [(7, 2), (20, 2)]  # true lengths, no NaN
+    assert not any(f.isna().any().any() for f in frames)
+
+
+def test_quality_failed_rule_and_rows_file(bench_quality, tmp_path):
+    failed = bench_quality.is_failed
+    assert failed(0.79, 0.99, 0.5)  # never fitted the training set
+    assert failed(1.0, 0.6, 0.5)  # within 0.1 of the majority rate (boundary)
+    assert failed(1.0, 0.3, 0.5)  # below it
+    assert not failed(1.0, 0.61, 0.5) and not failed(None, 0.9, 0.5)
+    assert failed(None, None, 0.5)
+    # a line cut short by a killed run: skipped, and the next row starts anew
+    path = tmp_path / "rows.jsonl"
+    path.write_text('{"model": "A", "dataset": "B", "seed": 0}\n{"model": "A", "da')
+    bench_quality.append_row(path, {"model": "A", "dataset": "B", "seed": 1})
+    notes = []
+    rows = bench_quality.read_rows(path, log=notes.append)
+    assert [r["seed"] for r in rows] == [0, 1] and "1 unreadable" in notes[0]
+
+
+def _row(model, dataset, seed, acc, train=1.0, **extra):
+    return {
+        "model": model,
+        "dataset": dataset,
+        "seed": seed,
+        "train_accuracy": train,
+        "test_accuracy": acc,
+        "test_macro_f1": acc - 0.01,
+        "test_majority_rate": 0.5,
+        "fit_seconds": 2.0,
+        "epochs": 100,
+        "failed": train is not None and train < 0.8 or acc <= 0.6,
+        "error": None,
+        "cpu_capability": "AVX2",
+        "defaults": "d1",
+        "date": "2026-01-01T00:00:00",
+        **extra,
+    }
+
+
+def test_quality_table_targets_and_misses(bench_quality):
+    # a row of earlier defaults (rows are appended: older rows come first)
+    rows = [_row("FCNClassifier", "ArrowHead", 0, 0.2, defaults="old")]
+    for s in range(5):
+        lstm = 0.5 if s == 1 else 0.98  # seed 1 collapsed onto one class
+        rows.append(_row("LSTMClassifier", "GunPoint", s, lstm, 0.52 if s == 1 else 1))
+        rows.append(_row("GRUClassifier", "GunPoint", s, 0.97))
+        rows.append(_row("FCNClassifier", "GunPoint", s, 1.0))
+        rows.append(_row("MiniRocket", "GunPoint", s, 0.99, epochs=None))
+        rows.append(_row("FCNClassifier", "ArrowHead", s, 0.85))
+        rows.append(_row("MiniRocket", "ArrowHead", s, 0.90, epochs=None))
+    rows += [_row("demo", "GunPoint", s, a, None) for s, a in enumerate([1, 0.9, 0.96])]
+    models = ["LSTMClassifier", "GRUClassifier", "FCNClassifier", "MiniRocket"]
+    text = bench_quality.render(
+        rows, "x.jsonl", ["GunPoint", "ArrowHead"], models, demo_seeds=3
+    )
+    # 1 of 30 skseq fits failed; LSTM mean 0.884 misses 0.95 by 0.066
+    assert "| zero failed fits (skseq defaults) | **missed** by 1 failed fit(s)" in text
+    assert "LSTMClassifier on GunPoint: 1/5" in text
+    assert "| LSTMClassifier mean ≥ 0.95 on GunPoint | **missed** by 0.066 |" in text
+    assert "| GRUClassifier mean ≥ 0.95 on GunPoint | met |" in text
+    # best default vs MiniRocket: GunPoint +0.010 (met), ArrowHead 0.05 below
+    assert "| GunPoint | FCNClassifier | 1.000 | 0.990 | +0.010 | yes |" in text
+    assert (
+        "| ArrowHead | FCNClassifier | 0.850 | 0.900 | −0.050 | **missed** by 0.030 |"
+        in text
+    )
+    assert "**missed** on 1 of 2 data set(s) (so far: 20 of 30 fits)" in text
+    assert "| ArrowHead by 0.030 |" in text
+    cells = "5/5 | 0.500 | 0.884 | 0.490 | 0.874 | 2.0 | 100 | 1 | 0.990 |"
+    assert f"| GunPoint | LSTMClassifier | {cells}" in text
+    assert "| ArrowHead | GRUClassifier | 0/5 | – |" in text
+    # the row of earlier defaults is left out, and the table says so
+    assert "| ArrowHead | FCNClassifier | 5/5 | 0.850 |" in text
+    assert "1 row(s) fitted under earlier defaults ignored (FCNClassifier)" in text
+    assert (
+        "| demo ≥ 0.95 on every seed | **missed** on 1 seed(s), worst by 0.050 |"
+        in text
+    )
+    assert "| 3/3 | 0.900 | 0.953 |" in text
+    # rows of another CPU capability get their own sections
+    other = [_row("FCNClassifier", "GunPoint", 0, 1.0, cpu_capability="DEFAULT")]
+    text = bench_quality.render(rows + other, "x.jsonl", ["GunPoint"], models)
+    assert "## [AVX2] Targets" in text and "## [DEFAULT] Targets" in text
+    assert "| GunPoint | FCNClassifier | 1/5 | 1.000 |" in text
