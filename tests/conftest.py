@@ -9,6 +9,7 @@ import matplotlib
 import numpy as np
 import pytest
 import torch
+from _cpu import bf16_lstm_problem
 
 matplotlib.use("Agg")
 torch.set_num_threads(1)
@@ -20,6 +21,14 @@ def _seed():
     np.random.seed(0)
     torch.manual_seed(0)
     yield
+
+
+@pytest.fixture
+def needs_bf16_lstm():
+    """Skip the test where this CPU cannot train an LSTM under bf16 autocast."""
+    problem = bf16_lstm_problem()
+    if problem is not None:
+        pytest.skip(problem)
 
 
 @pytest.fixture(scope="session")

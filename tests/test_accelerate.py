@@ -1,7 +1,8 @@
 """skseq classifiers trained through Hugging Face Accelerate (on CPU).
 
 What a CPU can check: one process (``Accelerator(cpu=True)``) must compute
-exactly what the plain classifier computes; bf16 autocast runs on CPU; and
+exactly what the plain classifier computes; bf16 autocast runs on CPU (where
+the CPU has oneDNN's bf16 LSTM: skipped with the reason elsewhere); and
 accelerate's ``debug_launcher`` starts real data-parallel training on two CPU
 processes (gloo), which checks the batch split, gradient syncing, the shared
 seed and early stopping under DistributedDataParallel. GPU placement and fp16
@@ -171,7 +172,7 @@ class _AutocastProbe(Callback):
         )
 
 
-def test_bf16_mixed_precision_runs_on_cpu(gunpoint):
+def test_bf16_mixed_precision_runs_on_cpu(gunpoint, needs_bf16_lstm):
     X, y = gunpoint
     _reset_accelerate()
     try:

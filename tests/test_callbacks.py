@@ -124,6 +124,7 @@ def test_on_train_scores_the_training_data(gunpoint):
     assert 0.0 <= clf.history[-1, "train_balanced_accuracy"] <= 1.0
 
 
+@pytest.mark.learning
 def test_early_stopping_maximises_the_score_and_restores_the_best(gunpoint):
     X, y = gunpoint
     clf = _lstm(

@@ -59,6 +59,7 @@ def fitted(request, fitted_attention, fitted_transformer):
     ]
 
 
+@pytest.mark.learning
 def test_learns_japanese_vowels(fitted, vowels):
     X_test, y_test = vowels[3:5]
     assert list(fitted.classes_) == [str(c) for c in range(1, 10)]
@@ -85,6 +86,7 @@ def test_padding_invariance_through_predict_proba(fitted, vowels):
         )
 
 
+@pytest.mark.learning
 def test_attention_weights_are_distributions_over_observed_steps(
     fitted_attention, vowels
 ):
@@ -170,6 +172,7 @@ def test_module_parameters_route_to_the_network(fitted_attention, fitted_transfo
     assert net.stem[0].in_channels == 12 and net.stem[0].out_channels == 32
 
 
+@pytest.mark.learning
 @pytest.mark.parametrize("width", [1, 2])
 @pytest.mark.parametrize("cls", [AttentionLSTMClassifier, TransformerClassifier])
 def test_univariate_series_of_one_or_two_steps(cls, width):

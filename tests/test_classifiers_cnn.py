@@ -95,6 +95,7 @@ def fitted_vowels(request, vowels):
     return _make(request.param, max_epochs=2, batch_size=32).fit(Xtr, ytr)
 
 
+@pytest.mark.learning
 def test_learns_gunpoint(fitted, gunpoint):
     _, _, Xte, yte = gunpoint
     assert isinstance(fitted.module_, NETWORK[type(fitted)])
@@ -153,6 +154,7 @@ def test_unequal_length_training_sizes(fitted_vowels, vowels):
         assert fitted_vowels.module_.effective_kernel_sizes[0] == longest
 
 
+@pytest.mark.learning
 @pytest.mark.parametrize("cls", CLASSES, ids=IDS)
 def test_multivariate_basic_motions(cls):
     Xtr, ytr = load_basic_motions(split="train", return_X_y=True, return_type="numpy3D")

@@ -46,6 +46,7 @@ def fitted_vowels(request, vowels):
     )
 
 
+@pytest.mark.learning
 def test_defaults_learn_gunpoint():
     # a recurrent default that stays at chance on GunPoint is a defect
     X, y = load_dataset("GunPoint", split="train")
@@ -54,6 +55,7 @@ def test_defaults_learn_gunpoint():
     assert accuracy_score(yt, clf.predict(Xt)) >= 0.85
 
 
+@pytest.mark.learning
 def test_multivariate_unequal_length_learns(fitted_vowels, vowels):
     _, _, Xt, yt = vowels
     assert fitted_vowels.n_channels_in_ == 12
@@ -123,6 +125,7 @@ def test_class_weight_reaches_the_loss(italy):
         LSTMClassifier(**TINY, class_weight="balance").fit(Xi, yi)
 
 
+@pytest.mark.learning
 def test_grid_search_over_module_params(italy):
     X, y, Xt, yt = italy
     search = GridSearchCV(
@@ -163,6 +166,7 @@ def test_clone_pickle_joblib_round_trip(fitted_vowels, vowels, tmp_path):
         fresh.predict(Xt)
 
 
+@pytest.mark.learning
 def test_early_stopping_and_progress_bar(italy, capsys):
     X, y, _, _ = italy
     clf = LSTMClassifier(
@@ -334,6 +338,7 @@ def test_bucketed_training_sees_every_row_once_per_epoch(vowels):
     assert torch.equal(seen, torch.arange(len(X)))
 
 
+@pytest.mark.learning
 def test_early_stopping_on_macro_f1(italy):
     X, y, _, _ = italy
     clf = LSTMClassifier(

@@ -11,6 +11,10 @@ from sklearn.utils import estimator_checks as sklearn_checks
 
 from skseq.utils.discovery import all_estimators
 
+# the checks that assert a fitted model scores above a threshold (accuracy
+# > 0.83, > 0.87): learning tests, like those marked in the other files
+LEARNING_CHECKS = {"check_classifiers_train", "check_class_weight_classifiers"}
+
 
 def _instance(cls):
     params = cls._get_test_params() if hasattr(cls, "_get_test_params") else {}
@@ -44,7 +48,10 @@ def _parametrize(estimators, generator):
             values, marks = (
                 (item.values, item.marks) if hasattr(item, "values") else (item, ())
             )
-            test_id = f"{type(values[0]).__name__}-{_check_name(values[1])}"
+            check_name = _check_name(values[1])
+            if check_name in LEARNING_CHECKS:
+                marks = (*marks, pytest.mark.learning)
+            test_id = f"{type(values[0]).__name__}-{check_name}"
             params.append(pytest.param(*values, marks=marks, id=test_id))
     return pytest.mark.parametrize("estimator, check", params)
 

@@ -429,6 +429,7 @@ def _fit_recall(data, criterion, **params):
     return net, recall_score(y_test, net.predict(X_test))
 
 
+@pytest.mark.learning
 @pytest.mark.parametrize(
     "criterion, params",
     [

@@ -122,6 +122,7 @@ def test_fast_metrics_equal_sklearn(name, reference, weighted):
 
 
 # --------------------------------------------------- multi-class thresholds
+@pytest.mark.learning
 @pytest.mark.parametrize(
     "method, min_mean_gain",
     [("prior", 0.03), ("weights", 0.02)],  # measured: +0.046 and +0.031

@@ -170,6 +170,7 @@ def test_attention_weights_are_a_distribution_over_observed_steps():
             )
 
 
+@pytest.mark.learning
 def test_attention_lstm_learns_a_spike_task():
     # The class is the sign of one spike at a random position in noise; the
     # attention pooling must pass it to the head. (Where a BiLSTM's attention
@@ -196,6 +197,7 @@ def test_attention_lstm_learns_a_spike_task():
     assert accuracy > 0.95
 
 
+@pytest.mark.learning
 def test_transformer_learns_order_dependent_task():
     # Class = whether the bump comes early or late: only solvable with
     # positional information, so this fails if positions are lost.

@@ -183,6 +183,7 @@ def test_interpolator_sentinel_and_no_mutation():
     np.testing.assert_array_equal(X, before)
 
 
+@pytest.mark.learning
 def test_interpolator_on_gunpoint_recovers_bursts(gunpoint):
     X, y = gunpoint
     holes = _with_nan_bursts(X, np.random.default_rng(0))

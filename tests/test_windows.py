@@ -186,6 +186,7 @@ def test_several_recordings_give_a_lazy_panel_without_copies():
         np.asarray(windows, copy=False)
 
 
+@pytest.mark.learning
 def test_windowed_panel_in_group_cross_validation():
     X, y = _event_recordings(4)
     windows, labels, groups = make_windows(X, y, length=16, step=8, label="majority")
@@ -332,6 +333,7 @@ def test_unwindow_averages_overlaps_and_marks_gaps():
 # sklearn's checks on WindowedClassifier run in tests/test_common.py
 
 
+@pytest.mark.learning
 def test_known_events_are_found_at_the_right_steps():
     X, y = _event_recordings(6)
     clf = WindowedClassifier(_linear(), length=16, step=4, label="center")
@@ -560,6 +562,7 @@ def test_lstm_pipeline_with_oversampling_per_step_on_mitdb(mitdb):
         np.testing.assert_array_equal(best.classes_[pr.argmax(axis=1)], p)
 
 
+@pytest.mark.learning
 def test_tables_and_integer_cv():
     X, y = _event_recordings(6)
     clf = WindowedClassifier(_linear(), length=16, step=8)
