@@ -336,6 +336,51 @@ def train_batches(
     return [batches[i] for i in torch.randperm(len(batches), generator=generator)]
 
 
+def warmup_cosine(
+    optimizer: torch.optim.Optimizer,
+    epochs: int,
+    batches_per_epoch: int,
+    warmup: float = 0.1,
+    final_factor: float = 0.01,
+) -> torch.optim.lr_scheduler.LambdaLR:
+    """skseq's default schedule (``lr_schedule="warmup_cosine"``) as the
+    ``LambdaLR`` a PyTorch user writes: stepped after every batch, linear
+    warm-up over the first ``warmup`` share of the steps (the first step at
+    1/n of it, never 0), then half a cosine down to ``final_factor``.
+    """
+    import torch
+
+    total = max(1, epochs * batches_per_epoch)
+
+    def factor(step: int) -> float:
+        progress = max(step / total, 1.0 / total)
+        if progress < warmup:
+            return progress / warmup
+        done = min(1.0, (progress - warmup) / max(1.0 - warmup, 1e-12))
+        cosine = 0.5 * (1.0 + math.cos(math.pi * done))
+        return final_factor + (1.0 - final_factor) * cosine
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+class BestTrainLoss:
+    """skseq's ``restore_best``: keep the weights of the epoch with the lowest
+    training loss and load them back when training ends."""
+
+    def __init__(self) -> None:
+        self.loss = float("inf")
+        self.state: dict | None = None
+
+    def update(self, net: torch.nn.Module, loss: float) -> None:
+        if loss < self.loss:
+            self.loss = loss
+            self.state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+
+    def restore(self, net: torch.nn.Module) -> None:
+        if self.state is not None:
+            net.load_state_dict(self.state)
+
+
 def train_epoch(
     net: torch.nn.Module,
     optimizer: torch.optim.Optimizer,
@@ -343,11 +388,13 @@ def train_epoch(
     lengths: torch.Tensor,
     target: torch.Tensor,
     batches: Iterable[torch.Tensor],
+    scheduler: Any = None,
 ) -> float:
     """One training epoch over ``batches`` (index tensors); the mean loss.
 
     Cross-entropy, each batch trimmed to its longest series, gradient norm
-    clipped at 1.0 (skseq's default ``max_grad_norm``).
+    clipped at 1.0 (skseq's default ``max_grad_norm``), the learning-rate
+    ``scheduler`` (if any) stepped after every batch.
     """
     import torch
     import torch.nn.functional as F
@@ -361,5 +408,7 @@ def train_epoch(
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
         total += loss.item() * len(idx)
     return total / len(target)

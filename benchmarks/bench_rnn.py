@@ -59,6 +59,7 @@ from skseq.nn import GRUNetwork, LSTMNetwork
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
+    BestTrainLoss,
     Dataset,
     accuracy_and_macro_f1,
     environment_lines,
@@ -72,6 +73,7 @@ from _common import (  # noqa: E402
     time_call,
     train_batches,
     train_epoch,
+    warmup_cosine,
     write_markdown,
 )
 
@@ -143,13 +145,19 @@ def fit_hand_loop(
     torch.manual_seed(init_seed)
     net = network_cls(x.shape[1], len(classes), hidden_size=cfg.hidden_size)
     optimizer = torch.optim.AdamW(net.parameters(), lr=cfg.lr)
+    scheduler = warmup_cosine(optimizer, epochs, math.ceil(n / cfg.batch_size))
+    best = BestTrainLoss()
     generator = torch.Generator().manual_seed(shuffle_seed)
 
     net.train()
     epoch_losses = []
     for _ in range(epochs):
         batches = train_batches(n, lengths, cfg.batch_size, bucket, generator)
-        epoch_losses.append(train_epoch(net, optimizer, x, lengths, y, batches))
+        epoch_losses.append(
+            train_epoch(net, optimizer, x, lengths, y, batches, scheduler)
+        )
+        best.update(net, epoch_losses[-1])
+    best.restore(net)
 
     def predict(X):
         xt, lt = pad_zeros(X)

@@ -84,6 +84,7 @@ import skseq.nn as skn
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
+    BestTrainLoss,
     Dataset,
     accuracy_and_macro_f1,
     environment_lines,
@@ -98,6 +99,7 @@ from _common import (  # noqa: E402
     time_call,
     train_batches,
     train_epoch,
+    warmup_cosine,
     write_markdown,
 )
 
@@ -504,6 +506,8 @@ def fit_hand_loop(
         torch.manual_seed(init_seed)
         net = make_network(spec, x.shape[1], len(classes), int(lengths.max()))
         optimizer = torch.optim.AdamW(net.parameters(), lr=cfg.lr)
+        scheduler = warmup_cosine(optimizer, epochs, math.ceil(n / cfg.batch_size))
+        best = BestTrainLoss()
         generator = torch.Generator().manual_seed(shuffle_seed)
         net.train()
         epoch_losses = []
@@ -511,10 +515,12 @@ def fit_hand_loop(
         for _ in range(epochs):
             CLOCK.begin()
             batches = train_batches(n, lengths, cfg.batch_size, bucket, generator)
-            loss = train_epoch(net, optimizer, x, lengths, target, batches)
+            loss = train_epoch(net, optimizer, x, lengths, target, batches, scheduler)
             epoch_losses.append(loss)
+            best.update(net, loss)
             CLOCK.end()
         epoch_times = CLOCK.take()
+        best.restore(net)
         if precise_bn:
             precise_batchnorm(net, x, lengths, infer_bs)
 

@@ -74,28 +74,30 @@ class Substitution:
 # Classifiers (skseq.classifiers)
 # ----------------------------------------------------------------------------
 
-_CLASSIFIER_KWARGS = """
+
+def _training_block(lr: str) -> str:
+    """The ``lr``/``batch_size``/``**kwargs`` entries of a classifier."""
+    return f"""
+lr : float, default={lr}
+    Peak learning rate (AdamW, gradients clipped to norm 1), reached after a
+    linear warm-up over the first 10% of the batches and decayed along a
+    cosine to 1% of it (``lr_schedule="warmup_cosine"``).
+batch_size : int, default=16
+    Mini-batch size: small data sets of a few dozen series still get a few
+    hundred optimizer steps in 100 epochs (with 32, several networks
+    stopped short of fitting ArrowHead's 36 training series).
 **kwargs
     Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
-    (``max_epochs=100``, ``lr=1e-3``, ``batch_size=32``, ``class_weight``,
-    ``balanced_batches``, ``bucket_by_length``, ``early_stopping``,
-    ``random_state``, ``n_threads`` …) and of skorch (``optimizer__*``,
-    ``criterion__*``, ``callbacks``, ``device`` …).
+    (``max_epochs=100``, ``lr_schedule``, ``restore_best=True``,
+    ``class_weight``, ``balanced_batches``, ``bucket_by_length``,
+    ``early_stopping``, ``random_state``, ``n_threads`` …) and of skorch
+    (``optimizer__*``, ``criterion__*``, ``callbacks``, ``device`` …).
 """
 
-# the recurrent classifiers train with other defaults than the base
-_RNN_CLASSIFIER_TRAINING = """
-lr : float, default=1e-2
-    Learning rate (AdamW, gradients clipped to norm 1).
-batch_size : int, default=16
-    Mini-batch size.
-**kwargs
-    Every parameter of :class:`~skseq.classifiers.BaseSequenceClassifier`
-    (``max_epochs=100``, ``class_weight``, ``balanced_batches``,
-    ``bucket_by_length``, ``early_stopping``, ``random_state``,
-    ``n_threads`` …) and of skorch (``optimizer__*``, ``criterion__*``,
-    ``callbacks``, ``device`` …).
-"""
+
+# the per-family peak learning rates (measured; see each class's docstring)
+_TRAINING_3E3 = _training_block("3e-3")
+_TRAINING_1E3 = _training_block("1e-3")
 
 _CLASSIFIER_ATTRIBUTES = """
 classes_ : ndarray of shape (n_classes,)
@@ -198,8 +200,8 @@ _REF_ATTENTION = """
 
 #: Decorator filling every shared block above into a docstring.
 fill_doc = Substitution(
-    classifier_kwargs=_CLASSIFIER_KWARGS,
-    rnn_classifier_training=_RNN_CLASSIFIER_TRAINING,
+    training_3e3=_TRAINING_3E3,
+    training_1e3=_TRAINING_1E3,
     classifier_attributes=_CLASSIFIER_ATTRIBUTES,
     network_sizes=_NETWORK_SIZES,
     rnn_cell=_RNN_CELL,

@@ -50,6 +50,7 @@ __all__ = [
     "PreciseBatchNorm",
     "RestoreBestTrainLoss",
     "WarmupCosineLR",
+    "chance_loss",
     "early_stopping",
     "epoch_scoring",
 ]
@@ -541,6 +542,26 @@ def chance_loss(net: Any) -> float:
 
     Evaluated with the net's own criterion (class weights, focal loss…) on
     the training class counts ``net.class_counts_``.
+
+    Parameters
+    ----------
+    net : BaseSequenceClassifier
+        A net whose training has begun (``class_counts_`` set).
+
+    Returns
+    -------
+    float
+        The lower of the two constant predictions' losses.
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_gunpoint
+    >>> from skseq.callbacks import chance_loss
+    >>> from skseq.classifiers import FCNClassifier
+    >>> X, y = load_gunpoint(split="train", return_X_y=True, return_type="numpy3D")
+    >>> clf = FCNClassifier(module__n_filters=(4, 4, 4), max_epochs=1).fit(X, y)
+    >>> round(chance_loss(clf), 4)  # 24 and 26 series of the two classes
+    0.6923
     """
     counts = torch.as_tensor(np.asarray(net.class_counts_), dtype=torch.long)
     counts_f = counts.to(torch.float32)

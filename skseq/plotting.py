@@ -42,6 +42,7 @@ _NOT_CURVES = (
     "event_",
     "train_batch_count",
     "valid_batch_count",
+    "restored_epoch",
 )
 
 
@@ -108,9 +109,13 @@ def _column(rows: list[dict], key: str) -> np.ndarray:
 
 
 def _best_epoch(net: Any, rows: list[dict]) -> tuple[str, int] | None:
-    """(monitor, epoch) of the weights early stopping restored, if any."""
+    """(monitor, epoch) of the weights early stopping or the best-training-
+    epoch restore (``restored_epoch``, when not the last) put back, if any."""
     from skorch.callbacks import EarlyStopping
 
+    restored = [row["restored_epoch"] for row in rows if "restored_epoch" in row]
+    if restored and int(restored[-1]) != int(rows[-1]["epoch"]):
+        return "train_loss", int(restored[-1])
     for _, cb in getattr(net, "callbacks_", None) or []:
         if isinstance(cb, EarlyStopping) and getattr(cb, "load_best", False):
             values = _column(rows, cb.monitor)
@@ -129,8 +134,9 @@ def plot_history(
     """Loss and scores per epoch, training vs validation.
 
     Training curves are solid, validation curves dashed, one colour per
-    quantity. When early stopping restored the weights of its best epoch, a
-    dotted vertical line marks that epoch.
+    quantity. When early stopping restored the weights of its best epoch, or
+    the fit restored its lowest-training-loss epoch (``restore_best``) and
+    that was not the last, a dotted vertical line marks that epoch.
 
     Parameters
     ----------
@@ -239,7 +245,7 @@ def plot_history(
             draw(axes[1], key)
         axes[1].set_ylabel("score")
         axes[1].set_xlabel("epoch")
-    best = _best_epoch(found, rows) if found is not None else None
+    best = _best_epoch(found, rows)
     if best is not None:
         monitor, epoch = best
         for k, a in enumerate(dict.fromkeys(axes)):

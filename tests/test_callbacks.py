@@ -61,6 +61,15 @@ def _expected(metric, y_true, proba, classes, pos_label=None):
 
 
 def _lstm(**kwargs):
+    # constant lr, the last epoch's weights and no batch norm (whose running
+    # statistics precise_bn recomputes after training): these tests compare
+    # the scores of an epoch with the network's state at that epoch
+    kwargs = {
+        "lr_schedule": None,
+        "restore_best": False,
+        "module__feature_norm": False,
+        **kwargs,
+    }
     return LSTMClassifier(
         module__hidden_size=8, lr=0.02, batch_size=32, random_state=0, **kwargs
     )

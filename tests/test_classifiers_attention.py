@@ -35,7 +35,9 @@ def fitted_attention(vowels):
         module__hidden_size=16,
         module__attention_size=16,
         module__dense_dropout=0.3,
-        **FAST,
+        # lr 1e-2: in 12 epochs at 3e-3 the pooling weights moved as little
+        # as 0.012 from uniform on one CPU (0.057 on another); 0.22 at 1e-2
+        **{**FAST, "lr": 1e-2},
     )
     return clf.fit(X, y)
 

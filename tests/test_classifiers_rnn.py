@@ -41,18 +41,22 @@ def italy():
 @pytest.fixture(scope="module", params=[LSTMClassifier, GRUClassifier])
 def fitted_vowels(request, vowels):
     X, y, _, _ = vowels
-    return request.param(module__hidden_size=16, max_epochs=5, random_state=0).fit(
-        X, y
-    )
+    return request.param(module__hidden_size=16, max_epochs=5, random_state=0).fit(X, y)
 
 
 @pytest.mark.learning
-def test_defaults_learn_gunpoint():
-    # a recurrent default that stays at chance on GunPoint is a defect
-    X, y = load_dataset("GunPoint", split="train")
-    Xt, yt = load_dataset("GunPoint", split="test")
-    clf = LSTMClassifier(random_state=0).fit(X, y)
-    assert accuracy_score(yt, clf.predict(Xt)) >= 0.85
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_demo_learns_gunpoint_on_every_seed(seed, tmp_path, capsys):
+    """``python -m skseq.demo --random-state S`` (the LSTM defaults) learns
+    GunPoint on every seed: before the feature batch norm and the warm-up +
+    cosine schedule, 3 of seeds 0-4 stayed at chance on an AMD CPU (and 2 on
+    this kind of machine under ATEN_CPU_CAPABILITY=default). The ten-seed
+    figure is in benchmarks/results/quality.md."""
+    from skseq.demo import run_demo
+
+    scores = run_demo(random_state=seed, output=str(tmp_path / "demo.png"))
+    capsys.readouterr()
+    assert scores["accuracy"] >= 0.95
 
 
 @pytest.mark.learning
@@ -389,7 +393,9 @@ def test_iterator_params_on_a_fitted_classifier_keep_the_network(italy):
     after = clf.predict_proba(Xte)
     hook.remove()
     assert max(sizes) == 7 and len(sizes) == -(-len(Xte) // 7)
-    np.testing.assert_allclose(after, before, rtol=0, atol=1e-6)
+    # other batch sizes run other float32 matmul blockings; the feature batch
+    # norm divides by the features' spread, which scales those last bits up
+    np.testing.assert_allclose(after, before, rtol=0, atol=1e-5)
     assert all(torch.equal(a, b) for a, b in zip(weights, clf.module_.parameters()))
     # mixed with a parameter that does re-initialise: skorch's usual path
     clf.set_params(iterator_valid__batch_size=5, module__hidden_size=3)

@@ -129,6 +129,26 @@ def test_history_finds_the_net_in_pipelines_searches_and_histories(italy):
         assert len(_line(ax, "train_loss").get_ydata()) == 2
 
 
+def test_history_marks_the_restored_training_epoch():
+    # the best-training-epoch restore records restored_epoch in the last row
+    rows = [
+        {"epoch": 1, "train_loss": 0.9, "dur": 0.1},
+        {"epoch": 2, "train_loss": 0.4, "dur": 0.1},
+        {"epoch": 3, "train_loss": 0.6, "dur": 0.1, "restored_epoch": 2},
+    ]
+    (ax,) = plot_history(rows)
+    marks = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+    assert len(marks) == 1 and list(marks[0].get_xdata()) == [2, 2]
+    assert "best train_loss (restored)" in [
+        t.get_text() for t in ax.get_legend().get_texts()
+    ]
+    # restored_epoch is bookkeeping, not a curve; the last epoch is not marked
+    rows[-1]["restored_epoch"] = 3
+    (ax,) = plot_history(rows)
+    assert not [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+    assert "restored_epoch" not in [line.get_label() for line in ax.get_lines()]
+
+
 def test_history_on_given_axes(stopped_net):
     fig, ax = plt.subplots()
     axes = plot_history(stopped_net, ax=ax)

@@ -29,6 +29,9 @@ callback = pytest.importorskip(
 from sklearn.callback._callback_context import get_context_path  # noqa: E402
 
 TINY = {"module__hidden_size": 4, "max_epochs": 3, "batch_size": 25, "random_state": 0}
+# A snapshot after epoch k equals a fit of k epochs only with a constant
+# learning rate (the cosine schedule spans max_epochs) and the last epoch kept
+PLAIN = {"lr_schedule": None, "restore_best": False}
 # skseq's transformers support callbacks: scikit-learn's Pipeline would warn
 # "The estimator ... does not support callbacks" otherwise
 all_steps_support_callbacks = pytest.mark.filterwarnings(
@@ -136,7 +139,8 @@ def test_every_classifier_reports_fit_and_epochs(name, gunpoint):
 def test_stop_request_ends_training_after_that_epoch(gunpoint):
     X, y = gunpoint
     rec = Recorder(stop_after_epoch=2)
-    clf = LSTMClassifier(**{**TINY, "max_epochs": 5}).set_callbacks(rec).fit(X, y)
+    clf = LSTMClassifier(**{**TINY, **PLAIN, "max_epochs": 5}).set_callbacks(rec)
+    clf.fit(X, y)
 
     assert len(clf.history_) == 2
     assert clf.history_[-1, "epoch"] == 2
@@ -145,7 +149,7 @@ def test_stop_request_ends_training_after_that_epoch(gunpoint):
     assert rec.events[-2][1] == (("LSTMClassifier", "fit", 0),)
     assert not hasattr(clf, "_callback_fit_ctx")
     # the stopped model is the model of a 2-epoch fit
-    reference = LSTMClassifier(**{**TINY, "max_epochs": 2}).fit(X, y)
+    reference = LSTMClassifier(**{**TINY, **PLAIN, "max_epochs": 2}).fit(X, y)
     np.testing.assert_allclose(clf.predict_proba(X), reference.predict_proba(X))
     assert set(clf.predict(X)) <= set(clf.classes_)
 
@@ -177,7 +181,8 @@ def test_skorch_early_stopping_still_closes_every_epoch(gunpoint):
 def test_fitted_estimator_snapshots_are_independent(gunpoint):
     X, y = gunpoint
     rec = Recorder(snapshots=True)
-    clf = LSTMClassifier(**{**TINY, "lr": 0.05}).set_callbacks(rec).fit(X, y)
+    clf = LSTMClassifier(**{**TINY, **PLAIN, "lr": 0.05}).set_callbacks(rec)
+    clf.fit(X, y)
     assert len(rec.fitted) == TINY["max_epochs"] + 1  # each epoch, then the fit
     for snapshot in rec.fitted:
         assert snapshot is not clf and snapshot.module_ is not clf.module_
@@ -185,17 +190,17 @@ def test_fitted_estimator_snapshots_are_independent(gunpoint):
     assert not np.allclose(after_1, clf.predict_proba(X))
     np.testing.assert_allclose(rec.fitted[-1].predict_proba(X), clf.predict_proba(X))
     # the same weights as a 1-epoch fit: later epochs did not touch the snapshot
-    one = LSTMClassifier(**{**TINY, "lr": 0.05, "max_epochs": 1}).fit(X, y)
+    one = LSTMClassifier(**{**TINY, **PLAIN, "lr": 0.05, "max_epochs": 1}).fit(X, y)
     np.testing.assert_allclose(after_1, one.predict_proba(X))
     # building the snapshots changed nothing in training
-    plain = LSTMClassifier(**{**TINY, "lr": 0.05}).fit(X, y)
+    plain = LSTMClassifier(**{**TINY, **PLAIN, "lr": 0.05}).fit(X, y)
     np.testing.assert_allclose(clf.predict_proba(X), plain.predict_proba(X))
 
 
 def test_batch_norm_snapshots_are_as_if_training_ended_there(gunpoint):
     # precise BN, which fit runs at the end, is run on every epoch's snapshot
     X, y = gunpoint
-    params = {**FCNClassifier._get_test_params(), "max_epochs": 3}
+    params = {**FCNClassifier._get_test_params(), **PLAIN, "max_epochs": 3}
     rec = Recorder(snapshots=True)
     clf = FCNClassifier(**params).set_callbacks(rec).fit(X, y)
     last_epoch, fitted = rec.fitted[-2], rec.fitted[-1]

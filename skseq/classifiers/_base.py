@@ -90,11 +90,15 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
     optimizer : torch optimizer class, default=torch.optim.AdamW
         Optimizer; its parameters via ``optimizer__*``.
     lr : float, default=1e-3
-        Learning rate.
+        Peak learning rate of the schedule (``lr_schedule``); each classifier
+        sets its own measured default (3e-3 for the recurrent, attention,
+        transformer, CNN, FCN and LSTM-FCN networks, 1e-3 for ResNet,
+        InceptionTime and CNN-LSTM).
     max_epochs : int, default=100
         Training epochs (the most, with early stopping).
-    batch_size : int, default=32
-        Mini-batch size; ``-1`` for full batch.
+    batch_size : int, default=16
+        Mini-batch size; ``-1`` for full batch. Small data sets of a few dozen
+        series still get a few hundred optimizer steps in 100 epochs.
     class_weight : None, "balanced" or dict, default=None
         Per-class loss weights, computed from the training labels in ``fit``
         like scikit-learn's ``class_weight``; a dict maps labels (as given) to
@@ -195,7 +199,7 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         optimizer: Any = torch.optim.AdamW,
         lr: float = 1e-3,
         max_epochs: int = 100,
-        batch_size: int = 32,
+        batch_size: int = 16,
         class_weight: None | str | dict = None,
         balanced_batches: bool = False,
         bucket_by_length: bool | str = "auto",
@@ -489,7 +493,9 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         X_res, lengths = validate_panel(self, X_res, reset=False, return_lengths=True)
         self.n_resampled_ = len(y_res)
         return PanelDataset(
-            X_res, lengths, y=np.asarray(y_res),
+            X_res,
+            lengths,
+            y=np.asarray(y_res),
             y_encoded=self._label_encoder.transform(y_res),
         )
 
@@ -521,9 +527,7 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
             shuffle=training and kwargs.pop("shuffle", True),
             sample_weights=weights,
             bucket_by_length=training and self._bucketing(),
-            seed=(self._seed_ + 7919 * self._n_iterators_) % (2**63)
-            if training
-            else 0,
+            seed=(self._seed_ + 7919 * self._n_iterators_) % (2**63) if training else 0,
         )
 
     def _bucketing(self) -> bool:
@@ -818,6 +822,7 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         """
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
+
 
 def _is_compiled(module: Any) -> bool:
     """Whether ``module`` is a ``torch.compile`` wrapper (duck-typed, so that
