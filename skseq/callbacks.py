@@ -46,6 +46,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 __all__ = [
     "METRICS",
     "ChanceLevelCheck",
+    "FiniteLossCheck",
     "PanelScorer",
     "PreciseBatchNorm",
     "RestoreBestTrainLoss",
@@ -574,6 +575,41 @@ def chance_loss(net: Any) -> float:
             loss = net.get_loss(logits, y_true.to(net.device), training=False)
             losses.append(float(loss))
     return min(losses)
+
+
+class FiniteLossCheck(Callback):
+    """Stop training at the first non-finite training loss, with advice.
+
+    By the time a batch's loss is NaN or infinite the optimizer has stepped
+    on it and every weight is garbage, so ``fit`` raises a
+    ``FloatingPointError`` naming the epoch and batch and the usual causes,
+    instead of training on. One of the default callbacks of every skseq
+    classifier (first, before any other acts on the batch).
+
+    Examples
+    --------
+    >>> from skseq.callbacks import FiniteLossCheck
+    >>> FiniteLossCheck().initialize()
+    <skseq.callbacks.FiniteLossCheck object at ...>
+    """
+
+    def on_epoch_begin(self, net, **kwargs) -> None:
+        self.batch_ = 0
+
+    def on_batch_end(self, net, training: bool = False, loss=None, **kwargs) -> None:
+        if not training or loss is None:
+            return
+        self.batch_ = getattr(self, "batch_", 0) + 1
+        value = float(loss.item()) if hasattr(loss, "item") else float(loss)
+        if not math.isfinite(value):
+            raise FloatingPointError(
+                f"The training loss is {value} at epoch {len(net.history)}, "
+                f"batch {self.batch_}; the network's weights are no longer "
+                f"usable. Usual causes: a learning rate too high (lr={net.lr}), "
+                "unscaled input (try skseq.transformers.Normalizer), or a "
+                "custom criterion that expects probabilities (skseq networks "
+                "return logits)."
+            )
 
 
 class ChanceLevelCheck(Callback):

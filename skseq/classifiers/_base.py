@@ -33,6 +33,7 @@ from torch.utils.data import Subset
 from ..callbacks import (
     METRICS,
     ChanceLevelCheck,
+    FiniteLossCheck,
     PreciseBatchNorm,
     RestoreBestTrainLoss,
     WarmupCosineLR,
@@ -290,6 +291,8 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         # first, so an epoch's scikit-learn task ends after every skorch callback
         # has handled it (see SklearnCallbackBridge)
         callbacks = [("sklearn_callbacks", SklearnCallbackBridge())]
+        # before any callback acts on a batch whose loss is NaN
+        callbacks.append(("finite_loss", FiniteLossCheck()))
         callbacks += super()._default_callbacks
         if not self.verbose:
             # formatting a log table nobody sees costs ~6% of a small fit
@@ -580,31 +583,6 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
             return self.module_(**x, **fit_params)
         return super().infer(x, **fit_params)
 
-    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
-        # skorch's loop, with the batch size read off the targets directly
-        if iterator is None:
-            return
-        batch_count = 0
-        for batch in iterator:
-            self.notify("on_batch_begin", batch=batch, training=training)
-            step = step_fn(batch, **fit_params)
-            loss = step["loss"].item()
-            if training and not math.isfinite(loss):
-                # the optimizer has stepped on it: every weight is now garbage
-                raise FloatingPointError(
-                    f"The training loss is {loss} at epoch {len(self.history)}, "
-                    f"batch {batch_count + 1}; the network's weights are no "
-                    "longer usable. Usual causes: a learning rate too high "
-                    f"(lr={self.lr}), unscaled input (try "
-                    "skseq.transformers.Normalizer), or a custom criterion "
-                    "that expects probabilities (skseq networks return logits)."
-                )
-            self.history.record_batch(prefix + "_loss", loss)
-            self.history.record_batch(prefix + "_batch_size", len(batch[1]))
-            self.notify("on_batch_end", batch=batch, training=training, **step)
-            batch_count += 1
-        self.history.record(prefix + "_batch_count", batch_count)
-
     def get_loss(self, y_pred, y_true, X=None, training=False):
         # skseq's networks return logits; skorch's NeuralNetClassifier takes
         # the log of y_pred for NLLLoss (it assumes probabilities), which is
@@ -703,7 +681,7 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
             self._n_iterators_ = 0
             self.initialize()
             with fit_task(self, X, y):
-                NeuralNetClassifier.partial_fit(self, dataset, None, **fit_params)
+                super().partial_fit(dataset, None, **fit_params)
         return self
 
     @with_callbacks
@@ -735,7 +713,7 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         with self._runtime(seed):
             dataset = self._prepare_fit_data(X, y, reset=False)
             with fit_task(self, X, y):
-                NeuralNetClassifier.partial_fit(self, dataset, None, **fit_params)
+                super().partial_fit(dataset, None, **fit_params)
         return self
 
     @contextlib.contextmanager
