@@ -166,9 +166,10 @@ def test_stop_request_then_partial_fit_trains_again(gunpoint):
 def test_skorch_early_stopping_still_closes_every_epoch(gunpoint):
     X, y = gunpoint
     rec = Recorder()
-    # lr=0: the validation loss never improves, so skorch stops after 2 epochs
+    # lr=1e-12: the validation loss never improves by skorch's threshold, so
+    # skorch stops after 2 epochs (lr=0 is refused at fit)
     clf = LSTMClassifier(
-        **{**TINY, "max_epochs": 6, "lr": 0.0},
+        **{**TINY, "max_epochs": 6, "lr": 1e-12},
         early_stopping=True,
         patience=1,
         validation_fraction=0.2,

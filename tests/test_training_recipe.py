@@ -91,7 +91,9 @@ def test_no_schedule_and_user_schedulers_keep_their_lr(italy):
 
 def test_bad_lr_schedule_names_the_choices(italy):
     X, y = italy
-    with pytest.raises(ValueError, match="lr_schedule must be 'warmup_cosine' or None"):
+    with pytest.raises(
+        ValueError, match="'lr_schedule' parameter.*'warmup_cosine'.*LRScheduler"
+    ):
         _tiny(lr_schedule="cosine").fit(X, y)
 
 

@@ -16,12 +16,21 @@ import math
 import os
 import warnings
 from collections.abc import Iterator, Mapping
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
@@ -52,6 +61,21 @@ from ._sklearn_callbacks import (
 __all__ = ["BaseSequenceClassifier"]
 
 
+# appended to scikit-learn's message where the fix is not obvious from it
+_PARAM_HINTS = {
+    "optimizer": "Pass the class, e.g. optimizer=torch.optim.Adam, and its "
+    "settings as optimizer__weight_decay=... .",
+    "criterion": "Pass the class, e.g. criterion=skseq.losses.FocalLoss, and its "
+    "settings as criterion__gamma=... .",
+    "module": "Pass a torch.nn.Module class (e.g. skseq.nn.LSTMNetwork) and its "
+    "settings as module__hidden_size=... .",
+    "lr_schedule": "For another schedule pass lr_schedule=None and a "
+    "skorch.callbacks.LRScheduler in callbacks.",
+    "resampler": "Pass an imbalanced-learn sampler, e.g. "
+    "skseq.sampling.PanelSampler(SMOTE()).",
+}
+
+
 def _default_n_threads() -> int:
     """Threads for torch when ``n_threads=None``.
 
@@ -77,6 +101,11 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
     :mod:`skseq.nn`) and sensible training defaults. Everything else is
     skorch: ``module__*``, ``optimizer__*``, ``criterion__*``, ``callbacks``,
     ``max_epochs``, ``lr``, ``batch_size``, ``device``, ``warm_start`` …
+
+    Every parameter below is checked at the start of ``fit`` and
+    ``partial_fit`` (scikit-learn's ``_parameter_constraints``): a bad value
+    raises ``InvalidParameterError`` (a ``ValueError``) that names it, before
+    anything is built or trained.
 
     Parameters
     ----------
@@ -192,6 +221,34 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
     history_ = None
     virtual_params_: Mapping[str, Any] = {}
 
+    # scikit-learn's parameter validation, run at the start of every fit
+    # (messages name the skseq parameter: "The 'lr' parameter of
+    # LSTMClassifier must be a float in the range (0.0, inf). Got 0 instead.")
+    _parameter_constraints: dict = {
+        "module": [callable],
+        "criterion": [callable],
+        "optimizer": [callable],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), Options(int, {-1})],
+        "class_weight": [None, StrOptions({"balanced"}), dict],
+        "balanced_batches": ["boolean"],
+        "bucket_by_length": ["boolean", StrOptions({"auto"})],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "patience": [Interval(Integral, 1, None, closed="left")],
+        "monitor": [str],
+        "progress_bar": ["boolean"],
+        "random_state": ["random_state"],
+        "n_threads": [None, Interval(Integral, 1, None, closed="left")],
+        "max_grad_norm": [None, Interval(Real, 0, None, closed="neither")],
+        "lr_schedule": [None, StrOptions({"warmup_cosine"})],
+        "restore_best": ["boolean"],
+        "resampler": [None, HasMethods(["fit_resample"])],
+        "train_split": [None, callable],
+        "verbose": ["verbose"],
+    }
+
     def __init__(
         self,
         module: Any,
@@ -254,6 +311,30 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         return [
             k for k in self.__dict__ if not k.endswith("_") and not k.startswith("_")
         ]
+
+    def _validate_params(self) -> None:
+        """Check every declared parameter (``_parameter_constraints``); an
+        ``InvalidParameterError`` (a ``ValueError`` and ``TypeError``) names
+        the parameter as the user wrote it."""
+        params = {
+            k: v for k, v in vars(self).items() if k in self._parameter_constraints
+        }
+        try:
+            validate_parameter_constraints(
+                self._parameter_constraints, params, caller_name=type(self).__name__
+            )
+        except InvalidParameterError as exc:
+            hint = next(
+                (
+                    h
+                    for name, h in _PARAM_HINTS.items()
+                    if f"'{name}' param" in str(exc)
+                ),
+                None,
+            )
+            if hint is None:
+                raise
+            raise InvalidParameterError(f"{exc} {hint}") from None
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -396,7 +477,10 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
             if "n_timepoints" in _init_parameters(self.module):
                 # networks that scale with series length (InceptionTime kernels)
                 kwargs.setdefault("n_timepoints", int(self.n_timepoints_))
-        self.module_ = self.initialized_instance(self.module, kwargs)
+        try:
+            self.module_ = self.initialized_instance(self.module, kwargs)
+        except (TypeError, ValueError) as exc:
+            raise _named_module_error(exc, self.module, "module") from exc
         return self
 
     def initialize_criterion(self):
@@ -443,13 +527,35 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
                 "balanced", classes=np.arange(n_classes), y=y_enc
             )
         if isinstance(cw, Mapping):
-            unknown = set(cw) - set(self.classes_.tolist())
+            labels = self.classes_.tolist()
+            unknown = [k for k in cw if k not in labels]
             if unknown:
+                kinds = sorted({type(c).__name__ for c in labels})
                 raise ValueError(
-                    f"class_weight has labels {sorted(map(str, unknown))} that are "
-                    f"not in y (classes: {self.classes_.tolist()})."
+                    "class_weight has keys "
+                    f"{', '.join(repr(k) for k in unknown[:5])} that are not "
+                    f"labels of y; the labels are {labels[:10]!r} (of type "
+                    f"{' / '.join(kinds)}): use them, with their type, as keys."
                 )
-            return np.array([float(cw.get(c, 1.0)) for c in self.classes_])
+            weights = np.array([cw.get(c, 1.0) for c in labels], dtype=object)
+            try:
+                weights = weights.astype(np.float64)
+            except (TypeError, ValueError):
+                raise TypeError(
+                    "class_weight values must be numbers; got "
+                    f"{ {k: type(v).__name__ for k, v in cw.items()} }."
+                ) from None
+            if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+                raise ValueError(
+                    "class_weight values must be finite and >= 0 (a negative "
+                    f"weight maximises that class's loss); got {dict(cw)!r}."
+                )
+            if not np.any(weights > 0):
+                raise ValueError(
+                    "class_weight gives every class weight 0, so there is no "
+                    f"loss to train on; got {dict(cw)!r}."
+                )
+            return weights
         raise ValueError(
             f"class_weight must be None, 'balanced' or a dict; got {type(cw).__name__}."
         )
@@ -674,6 +780,7 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         """
         if self.warm_start and self.initialized_:
             return self.partial_fit(X, y, **fit_params)
+        self._validate_params()
         seed = check_random_state(self.random_state).randint(0, 2**31 - 1)
         with self._runtime(seed):
             dataset = self._prepare_fit_data(X, y, reset=True)
@@ -709,6 +816,7 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         """
         if not self.initialized_:
             return self.fit(X, y, **fit_params)
+        self._validate_params()
         seed = (self._seed_ + 104729 * (self._n_iterators_ + 1)) % (2**31 - 1)
         with self._runtime(seed):
             dataset = self._prepare_fit_data(X, y, reset=False)
@@ -802,6 +910,25 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         return self.classes_[proba.argmax(axis=1)]
 
 
+def _named_module_error(exc: Exception, component: Any, prefix: str) -> Exception:
+    """The error of building a network (or criterion) from ``prefix__*``
+    parameters, in the parameter names the user wrote."""
+    name = getattr(component, "__name__", type(component).__name__)
+    message = str(exc)
+    accepted = _accepted_parameters(component) if isinstance(component, type) else []
+    if "unexpected keyword argument" in message and accepted:
+        bad = message.rsplit("argument", 1)[-1].strip(" '\"")
+        user = [p for p in accepted if p not in ("n_channels", "n_classes")]
+        return TypeError(
+            f"{prefix}__{bad} is not a parameter of {name}; its parameters are "
+            f"{', '.join(f'{prefix}__{p}' for p in user)}."
+        )
+    return type(exc)(
+        f"{name} could not be built from the {prefix}__* parameters: {message} "
+        f"(the parameter names above are {name}'s, set as {prefix}__<name>)."
+    )
+
+
 def _is_compiled(module: Any) -> bool:
     """Whether ``module`` is a ``torch.compile`` wrapper (duck-typed, so that
     importing skseq does not import torch._dynamo)."""
@@ -817,6 +944,29 @@ def _devices(device: Any) -> list[int]:
     if is_cuda and torch.cuda.is_available():
         return [torch.device(device).index or 0]
     return []
+
+
+def _accepted_parameters(cls: type) -> list[str]:
+    """Named ``__init__`` parameters of ``cls``, following ``**kwargs`` up
+    the class hierarchy (``LSTMNetwork(n_channels, n_classes, **kwargs)``
+    passes them on to ``RNNNetwork``)."""
+    names: list[str] = []
+    for klass in cls.__mro__:
+        if "__init__" not in vars(klass) or klass is object:
+            continue
+        try:
+            params = inspect.signature(klass.__init__).parameters.values()
+        except (TypeError, ValueError):
+            break
+        named = [
+            p.name
+            for p in params
+            if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        ]
+        names += [n for n in named if n not in names]
+        if not any(p.kind is p.VAR_KEYWORD for p in params):
+            break
+    return names
 
 
 def _init_parameters(component: Any) -> set[str]:

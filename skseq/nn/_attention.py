@@ -9,7 +9,7 @@ from torch import Tensor, nn
 
 from .._docstrings import fill_doc
 from ._masking import length_mask
-from ._rnn import MLPHead, run_rnn
+from ._rnn import MLPHead, _between_layer_dropout, _check_dropout, run_rnn
 
 __all__ = ["AdditiveAttentionPooling", "AttentionLSTMNetwork"]
 
@@ -139,7 +139,11 @@ class AttentionLSTMNetwork(nn.Module):
         layers: list[nn.Module] = []
         width = n_channels
         for size in dense_sizes:
-            layers += [nn.Linear(width, size), nn.ReLU(), nn.Dropout(dense_dropout)]
+            layers += [
+                nn.Linear(width, size),
+                nn.ReLU(),
+                nn.Dropout(_check_dropout(dense_dropout, "dense_dropout")),
+            ]
             width = size
         self.dense = nn.Sequential(*layers)
         self.rnn = nn.LSTM(
@@ -147,7 +151,7 @@ class AttentionLSTMNetwork(nn.Module):
             hidden_size=hidden_size,
             num_layers=num_layers,
             bidirectional=bidirectional,
-            dropout=dropout if num_layers > 1 else 0.0,
+            dropout=_between_layer_dropout(dropout, num_layers),
             batch_first=True,
         )
         out_width = hidden_size * (2 if bidirectional else 1)

@@ -10,9 +10,16 @@ from torch import Tensor, nn
 from .._docstrings import fill_doc
 from ._cnn import ConvStack, _as_tuple, _check_positive, as_lengths
 from ._masking import masked_pool
-from ._rnn import MLPHead, _check_rnn_pooling, _rnn_width, rnn_features
+from ._rnn import (
+    MLPHead,
+    _between_layer_dropout,
+    _check_rnn_pooling,
+    _rnn_width,
+    rnn_features,
+)
 
 __all__ = ["CNNLSTMNetwork", "LSTMFCNNetwork"]
+
 
 @fill_doc
 class LSTMFCNNetwork(nn.Module):
@@ -189,7 +196,7 @@ class CNNLSTMNetwork(nn.Module):
             hidden_size,
             num_layers=num_layers,
             bidirectional=bidirectional,
-            dropout=rnn_dropout if num_layers > 1 else 0.0,
+            dropout=_between_layer_dropout(rnn_dropout, num_layers, "rnn_dropout"),
             batch_first=True,
         )
         self.head = MLPHead(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import torch
@@ -92,6 +93,7 @@ class MLPHead(nn.Sequential):
         dropout: float = 0.0,
         feature_norm: bool = False,
     ) -> None:
+        dropout = _check_dropout(dropout, "head_dropout")
         layers: list[nn.Module] = []
         if feature_norm:
             layers.append(FeatureBatchNorm(in_features))
@@ -127,7 +129,7 @@ def run_rnn_masked(
     """
     n_dir = 2 if rnn.bidirectional else 1
     batch, n_timepoints = seq.shape[:2]
-    keep = (torch.arange(n_timepoints, device=seq.device)[None] < lengths[:, None])
+    keep = torch.arange(n_timepoints, device=seq.device)[None] < lengths[:, None]
     keep = keep[..., None].to(seq.dtype)
     last = (lengths - 1).clamp_min(0)
     rows = torch.arange(batch, device=seq.device)
@@ -197,6 +199,29 @@ def _rnn_width(hidden_size: int, bidirectional: bool, pooling: str) -> int:
     return width if pooling == "last" else pooled_size(width, pooling)
 
 
+def _check_dropout(p: float, name: str) -> float:
+    """A dropout probability in [0, 1) (1 would zero every activation)."""
+    if isinstance(p, bool) or not isinstance(p, int | float) or not 0.0 <= p < 1.0:
+        raise ValueError(f"{name} must be a probability in [0, 1); got {p!r}.")
+    return float(p)
+
+
+def _between_layer_dropout(p: float, num_layers: int, name: str = "dropout") -> float:
+    """The recurrent layer's ``dropout``: checked, and 0 with one layer (torch
+    applies it between stacked layers only), which is said, not silent."""
+    p = _check_dropout(p, name)
+    if p > 0 and num_layers == 1:
+        warnings.warn(
+            f"{name}={p} acts between stacked recurrent layers and does nothing "
+            "with num_layers=1; set num_layers > 1, or regularise the head with "
+            "head_dropout.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return 0.0
+    return p
+
+
 def _check_rnn_pooling(pooling: str, name: str = "pooling") -> None:
     if pooling not in ("last", "mean", "max", "meanmax"):
         raise ValueError(
@@ -263,7 +288,7 @@ class RNNNetwork(nn.Module):
             hidden_size=hidden_size,
             num_layers=num_layers,
             bidirectional=bidirectional,
-            dropout=dropout if num_layers > 1 else 0.0,
+            dropout=_between_layer_dropout(dropout, num_layers),
             batch_first=True,
         )
         self.head = MLPHead(
