@@ -123,6 +123,9 @@ chance_loss_ : float
 fit_at_chance_ : bool
     True when the final training loss was not below 0.95 x ``chance_loss_``:
     the network learned nothing usable (a ``ConvergenceWarning`` said so).
+fit_interrupted_ : bool
+    True when the last fit was cut short by Ctrl-C (``KeyboardInterrupt``)
+    during an epoch; a ``UserWarning`` said so.
 """
 
 # ----------------------------------------------------------------------------

@@ -47,6 +47,7 @@ __all__ = [
     "METRICS",
     "ChanceLevelCheck",
     "FiniteLossCheck",
+    "InterruptionCheck",
     "PanelScorer",
     "PreciseBatchNorm",
     "RestoreBestTrainLoss",
@@ -578,20 +579,49 @@ def chance_loss(net: Any) -> float:
 
 
 class FiniteLossCheck(Callback):
-    """Stop training at the first non-finite training loss, with advice.
+    """Stop training at the first non-finite or diverged training loss.
 
     By the time a batch's loss is NaN or infinite the optimizer has stepped
     on it and every weight is garbage, so ``fit`` raises a
     ``FloatingPointError`` naming the epoch and batch and the usual causes,
-    instead of training on. One of the default callbacks of every skseq
-    classifier (first, before any other acts on the batch).
+    instead of training on. A finite loss more than ``diverged_factor`` times
+    the chance-level loss (:func:`chance_loss`, e.g. 0.69 for two balanced
+    classes) counts the same: a learning rate of 1e6 reaches losses of 1e10
+    long before it reaches infinity. One of the default callbacks of every
+    skseq classifier (first, before any other acts on the batch).
+
+    Parameters
+    ----------
+    diverged_factor : float, default=1e4
+        A training loss above ``diverged_factor * chance_loss`` stops the
+        fit; ``None`` checks finiteness only.
 
     Examples
     --------
     >>> from skseq.callbacks import FiniteLossCheck
-    >>> FiniteLossCheck().initialize()
-    <skseq.callbacks.FiniteLossCheck object at ...>
+    >>> FiniteLossCheck(diverged_factor=1e3).initialize().diverged_factor
+    1000.0
     """
+
+    def __init__(self, diverged_factor: float | None = 1e4) -> None:
+        self.diverged_factor = diverged_factor
+
+    def initialize(self) -> FiniteLossCheck:
+        if self.diverged_factor is not None and not self.diverged_factor > 1:
+            raise ValueError(
+                f"diverged_factor must be > 1 or None; got {self.diverged_factor!r}."
+            )
+        return self
+
+    def on_train_begin(self, net, **kwargs) -> None:
+        self.limit_ = None
+        if self.diverged_factor is not None and hasattr(net, "class_counts_"):
+            try:
+                chance = chance_loss(net)
+            except Exception:  # a criterion that cannot score a constant guess
+                chance = float("nan")
+            if math.isfinite(chance) and chance > 0:
+                self.limit_ = float(self.diverged_factor) * chance
 
     def on_epoch_begin(self, net, **kwargs) -> None:
         self.batch_ = 0
@@ -601,14 +631,64 @@ class FiniteLossCheck(Callback):
             return
         self.batch_ = getattr(self, "batch_", 0) + 1
         value = float(loss.item()) if hasattr(loss, "item") else float(loss)
-        if not math.isfinite(value):
-            raise FloatingPointError(
-                f"The training loss is {value} at epoch {len(net.history)}, "
-                f"batch {self.batch_}; the network's weights are no longer "
-                f"usable. Usual causes: a learning rate too high (lr={net.lr}), "
-                "unscaled input (try skseq.transformers.Normalizer), or a "
-                "custom criterion that expects probabilities (skseq networks "
-                "return logits)."
+        limit = getattr(self, "limit_", None)
+        if math.isfinite(value) and (limit is None or value <= limit):
+            return
+        if math.isfinite(value):
+            chance = limit / float(self.diverged_factor)
+            what = f"diverged to {value:.3g} (chance level: {chance:.3g})"
+        else:
+            what = f"is {value}"
+        raise FloatingPointError(
+            f"The training loss {what} at epoch {len(net.history)}, "
+            f"batch {self.batch_}; the network's weights are no longer "
+            f"usable. Usual causes: a learning rate too high (lr={net.lr}), "
+            "unscaled input (try skseq.transformers.Normalizer), or a "
+            "custom criterion that expects probabilities (skseq networks "
+            "return logits)."
+        )
+
+
+class InterruptionCheck(Callback):
+    """Make a fit cut short by Ctrl-C visible.
+
+    skorch catches ``KeyboardInterrupt`` and ends training normally, so an
+    interrupted ``fit`` returns as if it had finished. This callback notes
+    an epoch that began and never ended; at the end of training it sets
+    ``net.fit_interrupted_`` (False otherwise) and warns. The model is usable
+    (the end-of-training callbacks, such as the best-epoch restore, have run).
+    Early stopping, which also ends training with ``KeyboardInterrupt``, does
+    so after its epoch ended and is not an interruption. One of the default
+    callbacks of every skseq classifier.
+
+    Examples
+    --------
+    >>> from skseq.callbacks import InterruptionCheck
+    >>> InterruptionCheck().initialize()
+    <skseq.callbacks.InterruptionCheck object at ...>
+    """
+
+    def on_train_begin(self, net, **kwargs) -> None:
+        self.open_epoch_ = None
+        net.fit_interrupted_ = False
+
+    def on_epoch_begin(self, net, **kwargs) -> None:
+        self.open_epoch_ = len(net.history)
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        self.open_epoch_ = None
+
+    def on_train_end(self, net, **kwargs) -> None:
+        epoch = getattr(self, "open_epoch_", None)
+        net.fit_interrupted_ = epoch is not None
+        if epoch is not None:
+            warnings.warn(
+                f"{type(net).__name__}'s training was interrupted during epoch "
+                f"{epoch} of {net.max_epochs} (fit_interrupted_ is True); the "
+                "end-of-training steps (best-epoch restore, batch-norm "
+                "statistics) ran as usual. Call partial_fit to train on.",
+                UserWarning,
+                stacklevel=2,
             )
 
 

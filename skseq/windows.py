@@ -79,6 +79,12 @@ def _as_float(rec: Any, i: int) -> np.ndarray:
     arr = np.asarray(rec)
     if arr.dtype.kind == "f":
         return arr
+    if arr.dtype.kind == "c":
+        raise TypeError(
+            f"Recording {i} is complex ({arr.dtype}); windows need real values. "
+            "Pass np.abs(rec) or rec.real, or the real and imaginary parts as "
+            "two channels: np.vstack([rec.real, rec.imag])."
+        )
     if arr.dtype.kind in "iub":
         return arr.astype(np.float64)
     try:
@@ -88,6 +94,22 @@ def _as_float(rec: Any, i: int) -> np.ndarray:
             f"Recording {i} could not be converted to float ({exc}); every "
             "recording must be a numeric array."
         ) from exc
+
+
+def _check_no_nan(rec: np.ndarray, i: int) -> None:
+    """Refuse NaN in a recording to be windowed: a gap inside a window would
+    read as trailing padding (a shorter series) or be refused later."""
+    nan = np.isnan(rec)
+    if nan.any():
+        step = int(np.flatnonzero(nan.any(axis=0))[0])
+        raise ValueError(
+            f"Recording {i} has NaN ({int(nan.sum())} values, the first at time "
+            f"step {step}); a window over a gap would read as a shorter series. "
+            "Fill gaps in the whole recording first, e.g. "
+            "skseq.transformers.Interpolator().fit_transform(rec[None])[0], or "
+            "cut the recording at the gap; recordings of unequal length go in "
+            "a list, not NaN-padded in one array."
+        )
 
 
 def _as_recordings(X: Any, time_axis: int) -> tuple[list[np.ndarray], str]:
@@ -667,6 +689,8 @@ def make_windows(
     length, step = _check_length_step(length, step, overlap)
     _check_label_rule(label, "make_windows")
     recordings, kind = _as_recordings(X, time_axis)
+    for i, rec in enumerate(recordings):
+        _check_no_nan(rec, i)
     starts = [
         _window_starts(
             r.shape[1], length, step, pad=bool(pad), align_end=False, index=i

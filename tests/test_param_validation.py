@@ -155,3 +155,63 @@ def test_recurrent_dropout_with_one_layer_is_said_not_dropped(data):
         LSTMClassifier(module__hidden_size=4, module__dropout=0.3, max_epochs=1).fit(
             X, y
         )
+
+
+def test_early_stopping_with_a_single_series_class_names_our_parameters():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 1, 10))
+    y = np.array(["a"] * 10 + ["b"] * 9 + ["c"])
+    with pytest.raises(ValueError, match=r"early_stopping=True .* \['c'\] have a"):
+        LSTMClassifier(early_stopping=True, max_epochs=1).fit(X, y)
+    y = np.array(["a"] * 10 + ["b"] * 10)
+    with pytest.raises(ValueError, match="validation_fraction=0.01 of the 20"):
+        LSTMClassifier(early_stopping=True, validation_fraction=0.01, max_epochs=1).fit(
+            X, y
+        )
+
+
+def test_other_misuse_gets_a_message_that_names_the_fix():
+    from skseq.model_selection import search_space
+    from skseq.transformers import RollingFeatures
+
+    with pytest.raises(TypeError, match="search_space.LSTMClassifier."):
+        search_space("LSTM")
+    with pytest.raises(ValueError, match=r"repeats \[5\]"):
+        RollingFeatures(window_sizes=[5, 5]).fit(np.zeros((2, 1, 20)))
+    with pytest.raises(ValueError, match=r"repeats \['mean'\]"):
+        RollingFeatures(statistics=("mean", "mean")).fit(np.zeros((2, 1, 20)))
+
+
+def test_windows_refuse_gaps_and_complex_recordings():
+    from skseq.transformers import Interpolator
+    from skseq.windows import make_windows
+
+    rec = np.arange(20.0)
+    rec[7] = np.nan
+    with pytest.raises(ValueError, match="Recording 0 has NaN .* time step 7"):
+        make_windows(rec, length=5)
+    with pytest.raises(ValueError, match="Recording 1 has NaN"):
+        make_windows([np.arange(20.0), rec], length=5)
+    # the fix the message names works
+    filled = Interpolator().fit_transform(rec[None])[0]
+    windows, _, _ = make_windows(filled, length=5)
+    assert windows.shape == (4, 1, 5) and not np.isnan(windows).any()
+    with pytest.raises(TypeError, match="complex.*np.vstack"):
+        make_windows(np.arange(20.0) * (1 + 1j), length=5)
+
+
+def test_smote_on_a_tiny_class_and_binary_criteria_name_the_fix():
+    from imblearn.over_sampling import SMOTE
+
+    from skseq.sampling import PanelSampler
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((13, 1, 10))
+    with pytest.raises(ValueError, match="class, 1, has 3 series.*at most 2"):
+        PanelSampler(SMOTE()).fit_resample(X, np.array([0] * 10 + [1] * 3))
+    with pytest.raises(ValueError, match="one series has no neighbour"):
+        PanelSampler(SMOTE()).fit_resample(X[:11], np.array([0] * 10 + [1]))
+    y = np.array([0, 1] * 6 + [0])
+    for criterion in (torch.nn.BCEWithLogitsLoss, torch.nn.BCELoss):
+        with pytest.raises(ValueError, match="one logit per class"):
+            LSTMClassifier(criterion=criterion, max_epochs=1).fit(X, y)

@@ -147,9 +147,12 @@ def test_early_stopping_waits_for_the_warmup(italy):
     # grace covers the warm-up (10% of 30 epochs = 3)
     clf = _tiny(early_stopping=True, patience=1, max_epochs=30, lr=1e-5)
     clf.fit(X, y)
-    assert clf.callbacks_[[n for n, _ in clf.callbacks_].index("early_stopping")][
-        1
-    ].grace_epochs == 3
+    assert (
+        clf.callbacks_[[n for n, _ in clf.callbacks_].index("early_stopping")][
+            1
+        ].grace_epochs
+        == 3
+    )
     assert len(clf.history) >= 3
 
 
@@ -208,3 +211,39 @@ def test_a_training_set_whose_last_batch_holds_one_series_fits(italy):
     X, y = italy  # 67 = 4 * 16 + 3; 65 = 4 * 16 + 1
     clf = _tiny(max_epochs=2).fit(X[:65], y[:65])
     assert clf.predict(X[:3]).shape == (3,)
+
+
+# ------------------------------------------------------ divergence, Ctrl-C
+def test_a_diverging_finite_loss_stops_fit_like_nan(italy):
+    X, y = italy
+    # lr=1e6 reaches losses of 1e10+ within an epoch, finite all the way
+    with pytest.raises(FloatingPointError, match="diverged to .*chance level"):
+        _tiny(lr=1e6, max_epochs=3).fit(X, y)
+
+
+class _CtrlC(Callback):
+    """Ctrl-C in the middle of epoch 2."""
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        if training and len(net.history) == 2:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_fit_says_so_and_still_predicts(italy):
+    X, y = italy
+    clf = _tiny(max_epochs=5, callbacks=[("ctrl_c", _CtrlC())])
+    with pytest.warns(UserWarning, match="interrupted during epoch 2 of 5"):
+        clf.fit(X, y)
+    assert clf.fit_interrupted_ is True
+    assert set(clf.predict(X)) <= set(clf.classes_)
+    # training on clears the flag
+    clf.set_params(callbacks=None).partial_fit(X, y)
+    assert clf.fit_interrupted_ is False
+
+
+def test_early_stopping_is_not_an_interruption(italy, recwarn):
+    X, y = italy
+    clf = _tiny(max_epochs=40, early_stopping=True, patience=1).fit(X, y)
+    assert len(clf.history_) < 40  # it did stop early, by KeyboardInterrupt
+    assert clf.fit_interrupted_ is False
+    assert not [w for w in recwarn if "interrupted" in str(w.message)]

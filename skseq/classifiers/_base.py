@@ -43,6 +43,7 @@ from ..callbacks import (
     METRICS,
     ChanceLevelCheck,
     FiniteLossCheck,
+    InterruptionCheck,
     PreciseBatchNorm,
     RestoreBestTrainLoss,
     WarmupCosineLR,
@@ -372,8 +373,10 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         # first, so an epoch's scikit-learn task ends after every skorch callback
         # has handled it (see SklearnCallbackBridge)
         callbacks = [("sklearn_callbacks", SklearnCallbackBridge())]
-        # before any callback acts on a batch whose loss is NaN
+        # before any callback acts on a batch whose loss is NaN, and before
+        # early stopping ends an epoch with KeyboardInterrupt
         callbacks.append(("finite_loss", FiniteLossCheck()))
+        callbacks.append(("interruption", InterruptionCheck()))
         callbacks += super()._default_callbacks
         if not self.verbose:
             # formatting a log table nobody sees costs ~6% of a small fit
@@ -486,6 +489,14 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
     def initialize_criterion(self):
         kwargs = self.get_params_for("criterion")
         criterion = self.criterion
+        kind = criterion if isinstance(criterion, type) else type(criterion)
+        if issubclass(kind, torch.nn.BCELoss | torch.nn.BCEWithLogitsLoss):
+            raise ValueError(
+                f"criterion={kind.__name__} expects one output per series; skseq "
+                "networks return one logit per class, binary included. Use the "
+                "default torch.nn.CrossEntropyLoss (the same loss for two "
+                "classes) or a loss from skseq.losses."
+            )
         if not isinstance(criterion, torch.nn.Module):
             accepted = _init_parameters(criterion)
             weights = self._class_weight_tensor()
@@ -578,6 +589,27 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
             )
         if split is None:
             train, valid = dataset, None
+        elif split is not self.train_split:  # ours: name our parameters
+            labels, counts = np.unique(np.asarray(dataset.y), return_counts=True)
+            if counts.min() < 2:
+                rare = labels[counts < 2].tolist()
+                raise ValueError(
+                    f"early_stopping=True holds out a stratified "
+                    f"validation_fraction={self.validation_fraction} of every "
+                    f"class, but class(es) {rare[:5]} have a single series. "
+                    "Use early_stopping=False, or your own split, e.g. "
+                    "train_split=skorch.dataset.ValidSplit(0.2, stratified=False)."
+                )
+            try:
+                train, valid = split(dataset, dataset.y, **fit_params)
+            except ValueError as exc:
+                raise ValueError(
+                    f"early_stopping=True could not hold out "
+                    f"validation_fraction={self.validation_fraction} of the "
+                    f"{len(dataset)} training series stratified by class "
+                    f"({exc}). Change validation_fraction, or use "
+                    "early_stopping=False."
+                ) from exc
         else:
             train, valid = split(dataset, dataset.y, **fit_params)
         if self.resampler is not None:

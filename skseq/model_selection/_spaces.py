@@ -476,6 +476,12 @@ def search_space(
     """
     if kind not in ("random", "optuna"):
         raise ValueError(f"kind must be 'random' or 'optuna'; got {kind!r}.")
+    if isinstance(estimator, str):
+        raise TypeError(
+            f"search_space takes an estimator or a skseq classifier class, not "
+            f"the string {estimator!r}; e.g. search_space(LSTMClassifier) or "
+            "search_space(LSTMClassifier()) (from skseq.classifiers)."
+        )
     specs = _specs(estimator)
     if specs is None:
         raise ValueError(

@@ -333,7 +333,30 @@ class PanelSampler(_PanelSamplerMixin, BaseSampler):
         lengths = series_lengths(X)
         flat = _flatten(X)
         sampler = clone(self.sampler)
-        X_flat, y_res = sampler.fit_resample(flat, y, **params)[:2]
+        try:
+            X_flat, y_res = sampler.fit_resample(flat, y, **params)[:2]
+        except ValueError as exc:
+            if "n_neighbors" not in str(exc):
+                raise
+            labels, counts = np.unique(y, return_counts=True)
+            k = {
+                name: getattr(sampler, name)
+                for name in ("k_neighbors", "n_neighbors", "m_neighbors")
+                if isinstance(getattr(sampler, name, None), int)
+            }
+            smallest, n_min = labels[counts.argmin()].item(), int(counts.min())
+            fix = (
+                f"Lower sampler__k_neighbors to at most {n_min - 1}"
+                if n_min >= 2
+                else "A class of one series has no neighbour to interpolate with: "
+                "use RandomOverSampler"
+            )
+            raise ValueError(
+                f"{type(sampler).__name__} inside PanelSampler needs more series "
+                f"per class than its neighbour count ({k or 'its neighbours'}): "
+                f"the smallest class, {smallest!r}, has {n_min} series. {fix}, "
+                f"or collect more series. ({type(exc).__name__}: {exc})"
+            ) from exc
         if hasattr(X_flat, "toarray"):  # a sampler may return sparse output
             X_flat = X_flat.toarray()
         X_flat = np.asarray(X_flat, dtype=np.float32)

@@ -130,12 +130,25 @@ class RollingFeatures(_PanelTransformer):
                 f"RollingFeatures(window_sizes={self.window_sizes!r}) must be a "
                 "positive int or a non-empty sequence of positive ints."
             )
+        repeated = sorted({w for w in sizes if sizes.count(w) > 1})
+        if repeated:
+            raise ValueError(
+                f"RollingFeatures(window_sizes={self.window_sizes!r}) repeats "
+                f"{repeated}, which would make identical channels with identical "
+                "names; give each window size once."
+            )
         stats = (
             [self.statistics]
             if isinstance(self.statistics, str)
             else list(self.statistics)
         )
         bad = [s for s in stats if s not in _STATISTICS]
+        repeated_stats = sorted({s for s in stats if stats.count(s) > 1})
+        if repeated_stats and not bad:
+            raise ValueError(
+                f"RollingFeatures(statistics={self.statistics!r}) repeats "
+                f"{repeated_stats}; give each statistic once."
+            )
         if not stats or bad:
             raise ValueError(
                 f"RollingFeatures(statistics={self.statistics!r}): unknown "
