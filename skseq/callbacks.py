@@ -374,13 +374,13 @@ class PreciseBatchNorm(Callback):
             m.momentum = None  # cumulative average over the pass
             m.train()
         dataset = net.get_dataset(X)
-        if getattr(net, "_bucketing", lambda: False)():
-            # batches of similar length, as in prediction: each pays only for
-            # its own longest series (PLAID: the pass took longer than an epoch)
-            # here, not at the top: skseq.classifiers imports this module
-            from .classifiers._data import length_sorted
-
-            dataset, _ = length_sorted(dataset)
+        # batches of similar length where the net buckets, as in prediction:
+        # each pays only for its own longest series (PLAID: the pass took
+        # longer than an epoch). Asked of the net, so that this module needs
+        # nothing from skseq.classifiers (which imports it).
+        by_length = getattr(net, "inference_order", None)
+        if by_length is not None:
+            dataset = by_length(dataset)
         try:
             with torch.no_grad():
                 for Xi, _ in net.get_iterator(dataset, training=False):

@@ -681,6 +681,14 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
             )
         return bool(self.bucket_by_length)
 
+    def inference_order(self, dataset):
+        """``dataset`` sorted by series length when the net buckets by length
+        (what prediction and the precise batch-norm pass iterate over), else
+        ``dataset`` itself."""
+        if not self._bucketing():
+            return dataset
+        return length_sorted(dataset)[0]
+
     def infer(self, x, **fit_params):
         try:
             return self._infer(x, **fit_params)
