@@ -5,6 +5,7 @@ Every loader reads files installed with sktime; nothing is downloaded.
 
 from __future__ import annotations
 
+import numbers
 import os
 
 import numpy as np
@@ -54,6 +55,11 @@ def load_dataset(name: str, split: str | None = None) -> tuple[np.ndarray, np.nd
     >>> X.shape, X.dtype
     ((270, 12, 26), dtype('float32'))
     """
+    if not isinstance(name, str):
+        raise TypeError(
+            f"name must be a data set name (str), one of {sorted(DATASETS)}; got "
+            f"{name!r}."
+        )
     if name not in DATASETS:
         raise ValueError(
             f"Unknown data set {name!r}; choose one of {sorted(DATASETS)}."
@@ -135,12 +141,29 @@ def make_imbalanced(
     >>> int((yi == 1).sum()), int((yi == 0).sum())
     (5, 50)
     """
+    if isinstance(ratio, bool) or not isinstance(ratio, numbers.Real):
+        raise TypeError(f"ratio must be a positive number (e.g. 10.0); got {ratio!r}.")
+    if not (np.isfinite(ratio) and ratio > 0):
+        raise ValueError(
+            f"ratio={ratio!r} must be a finite number > 0: the minority class keeps "
+            "mean size of the other classes / ratio instances."
+        )
     rng = np.random.default_rng(random_state)
     y = np.asarray(y)
+    if y.ndim != 1 or len(y) != len(X):
+        raise ValueError(
+            f"y must hold one label per instance of X: X has {len(X)} instances "
+            f"but y has shape {y.shape}."
+        )
     is_min = y == minority
     if not is_min.any():
         raise ValueError(f"Class {minority!r} is not in y.")
     others = [c for c in np.unique(y) if c != minority]
+    if not others:
+        raise ValueError(
+            f"y holds only class {minority!r}; make_imbalanced needs at least one "
+            "other class to compare the minority with."
+        )
     mean_other = np.mean([(y == c).sum() for c in others])
     keep_n = max(2, int(round(mean_other / ratio)))
     min_idx = np.flatnonzero(is_min)

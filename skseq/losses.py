@@ -36,6 +36,7 @@ pass it yourself (``criterion__class_counts=np.bincount(y)``).
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import Literal
 
@@ -96,8 +97,17 @@ def _checked_counts(class_counts: object, owner: str, why: str) -> Tensor:
     return counts
 
 
+def _real(value: object, name: str, expected: str) -> float:
+    """``value`` as a float, or a ``TypeError`` naming the parameter."""
+    if isinstance(value, Tensor | np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {expected}; got {value!r}.")
+    return float(value)
+
+
 def _check_gamma(gamma: float) -> float:
-    gamma = float(gamma)
+    gamma = _real(gamma, "gamma", "a finite number >= 0 (e.g. gamma=2.0)")
     if not np.isfinite(gamma) or gamma < 0:
         raise ValueError(f"gamma must be a finite number >= 0; got {gamma}.")
     return gamma
@@ -300,7 +310,9 @@ class FocalLoss(_ClassWeightedLoss):
             counts = _checked_counts(class_counts, "FocalLoss", why)
             return counts.sum() / (len(counts) * counts)
         if np.ndim(alpha) == 0:
-            a = float(alpha)  # type: ignore[arg-type]
+            a = _real(
+                alpha, "alpha", "None, a float in [0, 1], a sequence or 'balanced'"
+            )
             if not 0.0 <= a <= 1.0:
                 raise ValueError(
                     f"A scalar alpha weights the positive class of a binary problem "
@@ -403,7 +415,7 @@ class ClassBalancedLoss(_ClassWeightedLoss):
         class_counts: Sequence[int] | np.ndarray | None = None,
     ) -> None:
         super().__init__(weight, reduction)
-        beta = float(beta)
+        beta = _real(beta, "beta", "a number in [0, 1) (e.g. beta=0.999)")
         if not 0.0 <= beta < 1.0:
             raise ValueError(f"beta must lie in [0, 1); got {beta}.")
         if loss not in ("cross_entropy", "focal"):
@@ -491,7 +503,7 @@ class LogitAdjustedLoss(_ClassWeightedLoss):
         class_counts: Sequence[int] | np.ndarray | None = None,
     ) -> None:
         super().__init__(weight, reduction)
-        tau = float(tau)
+        tau = _real(tau, "tau", "a finite number (e.g. tau=1.0)")
         if not np.isfinite(tau):
             raise ValueError(f"tau must be a finite number; got {tau}.")
         self.tau = tau

@@ -99,6 +99,15 @@ def _as_float(rec: Any, i: int) -> np.ndarray:
 def _check_no_nan(rec: np.ndarray, i: int) -> None:
     """Refuse NaN in a recording to be windowed: a gap inside a window would
     read as trailing padding (a shorter series) or be refused later."""
+    inf = np.isinf(rec)
+    if inf.any():
+        step = int(np.flatnonzero(inf.any(axis=0))[0])
+        raise ValueError(
+            f"Recording {i} contains infinity ({int(inf.sum())} values, the first "
+            f"at time step {step}); every skseq estimator refuses infinite values. "
+            "Replace them first, e.g. with NaN followed by "
+            "skseq.transformers.Interpolator, or clip the recording."
+        )
     nan = np.isnan(rec)
     if nan.any():
         step = int(np.flatnonzero(nan.any(axis=0))[0])
@@ -225,7 +234,19 @@ def _as_step_labels(
                 f"Recording {i} has {rec.shape[1]} time steps but y[{i}] has "
                 f"{lab.shape[0]} labels; every time step needs one label."
             )
+        if lab.dtype.kind in "fc" and not np.isfinite(lab).all():
+            step = int(np.flatnonzero(~np.isfinite(lab))[0])
+            raise ValueError(
+                f"y[{i}] contains NaN or infinity (first at time step {step}); "
+                "every time step needs a label. Drop or cut unlabelled stretches, "
+                "or give them a label of their own."
+            )
     return labels
+
+
+def _check_bool(value: Any, name: str, owner: str) -> None:
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{owner}: {name}={value!r} must be True or False.")
 
 
 def _check_length_step(
@@ -688,6 +709,8 @@ def make_windows(
     time_axis = _check_time_axis(time_axis)
     length, step = _check_length_step(length, step, overlap)
     _check_label_rule(label, "make_windows")
+    _check_bool(pad, "pad", "make_windows")
+    _check_bool(return_starts, "return_starts", "make_windows")
     recordings, kind = _as_recordings(X, time_axis)
     for i, rec in enumerate(recordings):
         _check_no_nan(rec, i)
@@ -779,20 +802,70 @@ def unwindow(
     >>> unwindow(np.array([1.0, 3.0]), starts=[0, 2], length=3, n_timepoints=6)
     array([ 1.,  1.,  2.,  3.,  3., nan])
     """
-    values = np.asarray(window_values, dtype=np.float64)
-    starts = np.asarray(starts, dtype=np.int64)
+    if isinstance(length, bool) or not isinstance(length, numbers.Integral):
+        raise TypeError(f"unwindow: length={length!r} must be a positive int.")
+    if length < 1:
+        raise ValueError(f"unwindow: length={length} must be at least 1.")
+    try:
+        values = np.asarray(window_values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"unwindow: window_values must be numbers, one value (or row) per "
+            f"window ({exc})."
+        ) from exc
+    starts_in = np.asarray(starts)
+    if starts_in.size and starts_in.dtype.kind not in "iu":
+        raise TypeError(
+            f"unwindow: starts must hold integer time steps, as returned by "
+            f"make_windows(..., return_starts=True); got dtype {starts_in.dtype}."
+        )
+    starts = starts_in.astype(np.int64).reshape(starts_in.shape)
+    if starts.ndim != 1:
+        raise ValueError(
+            f"unwindow: starts must be 1-D, one start per window; got shape "
+            f"{starts.shape}."
+        )
     if values.ndim not in (1, 2) or values.shape[0] != starts.shape[0]:
         raise ValueError(
             f"window_values has shape {values.shape} but starts has "
             f"{starts.shape[0]} entries; pass one value (or row) per window."
         )
     if groups is None:
+        if not isinstance(n_timepoints, numbers.Integral) or isinstance(
+            n_timepoints, bool
+        ):
+            raise TypeError(
+                f"unwindow: n_timepoints={n_timepoints!r} must be an int (the "
+                "recording's length) without groups; pass groups (the recording "
+                "of every window) with one length per recording."
+            )
         if (starts < 0).any() or (starts >= int(n_timepoints)).any():
-            raise ValueError("every start must lie in [0, n_timepoints).")
+            raise ValueError(
+                f"unwindow: every start must lie in [0, n_timepoints={n_timepoints}); "
+                f"got starts from {int(starts.min())} to {int(starts.max())}."
+            )
         out = _step_means(values, starts, int(length), int(n_timepoints))
         return out[:, 0] if values.ndim == 1 else out
     groups = np.asarray(groups)
+    if isinstance(n_timepoints, numbers.Integral) or not np.iterable(n_timepoints):
+        raise TypeError(
+            f"unwindow: with groups, n_timepoints must be a sequence with the "
+            f"length of every recording; got {n_timepoints!r}."
+        )
     sizes = list(n_timepoints)
+    if groups.shape != starts.shape:
+        raise ValueError(
+            f"unwindow: groups has shape {groups.shape} but starts has "
+            f"{starts.shape[0]} entries; pass the recording of every window."
+        )
+    if groups.size and (
+        groups.dtype.kind not in "iu" or groups.min() < 0 or groups.max() >= len(sizes)
+    ):
+        raise ValueError(
+            f"unwindow: groups must be recording indices in [0, {len(sizes)}) "
+            f"(n_timepoints gives {len(sizes)} lengths); got values from "
+            f"{groups.min().item()!r} to {groups.max().item()!r}."
+        )
     return [
         unwindow(values[groups == g], starts[groups == g], length, sizes[g])
         for g in range(len(sizes))
@@ -1012,6 +1085,19 @@ class WindowedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def _params(self) -> tuple[int, int]:
         name = type(self).__name__
+        if isinstance(self.estimator, type) or not hasattr(self.estimator, "fit"):
+            what = (
+                f"the class {self.estimator.__name__}; pass an instance, "
+                f"{self.estimator.__name__}()"
+                if isinstance(self.estimator, type)
+                else f"{self.estimator!r}"
+            )
+            raise TypeError(
+                f"{name}: estimator must be a classifier (or pipeline) instance "
+                f"with fit and predict_proba that takes 3-D window panels; got "
+                f"{what}."
+            )
+        _check_bool(self.pad, "pad", name)
         length, step = _check_length_step(self.length, self.step, self.overlap, name)
         if step > length:
             raise ValueError(
@@ -1071,6 +1157,11 @@ class WindowedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if all_labels.dtype.kind == "f" and not np.isfinite(all_labels).all():
             raise ValueError("y contains NaN or infinity; every step needs a label.")
         check_classification_targets(all_labels)
+        if np.unique(all_labels).size < 2:
+            raise ValueError(
+                f"y has 1 class ({all_labels[:1].tolist()}) over all time steps; "
+                f"{type(self).__name__} needs at least 2 classes to train."
+            )
         starts = self._starts(recordings, length, step)
         n_windows = sum(s.size for s in starts)
         windows = np.empty((n_windows, recordings[0].shape[0], length), np.float32)

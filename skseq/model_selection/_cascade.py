@@ -121,6 +121,11 @@ class CascadeClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if isinstance(wanted, str) or np.ndim(wanted) == 0:
             wanted = [wanted]
         wanted = list(dict.fromkeys(wanted))
+        if not wanted:
+            raise ValueError(
+                "majority_classes is empty; name at least one class for the first "
+                "stage to separate, or pass None for the most frequent class."
+            )
         known = set(classes.tolist())
         unknown = [c for c in wanted if c not in known]
         if unknown:

@@ -482,6 +482,19 @@ def search_space(
             f"the string {estimator!r}; e.g. search_space(LSTMClassifier) or "
             "search_space(LSTMClassifier()) (from skseq.classifiers)."
         )
+    if not isinstance(prefix, str):
+        raise TypeError(
+            f"prefix must be a str put in front of every name (e.g. "
+            f"prefix='estimator__'); got {prefix!r}."
+        )
+    if estimator is None or not (
+        isinstance(estimator, type) or hasattr(estimator, "get_params")
+    ):
+        raise TypeError(
+            f"search_space takes an estimator or a skseq classifier class; got "
+            f"{estimator!r}. E.g. search_space(LSTMClassifier) or "
+            "search_space(LSTMClassifier()) (from skseq.classifiers)."
+        )
     specs = _specs(estimator)
     if specs is None:
         raise ValueError(
@@ -500,6 +513,15 @@ def search_space(
 
 
 # ---------------------------------------------------------------- optuna
+def _check_distributions(distributions: Any) -> None:
+    if not isinstance(distributions, Mapping):
+        raise TypeError(
+            "distributions must be a dict of name -> optuna distribution, e.g. "
+            "search_space(estimator, kind='optuna'); got "
+            f"{type(distributions).__name__}."
+        )
+
+
 def suggest_params(trial: Any, distributions: Mapping[str, Any]) -> dict[str, Any]:
     """Draw one value per distribution from an Optuna trial.
 
@@ -527,6 +549,7 @@ def suggest_params(trial: Any, distributions: Mapping[str, Any]) -> dict[str, An
     >>> params["module__hidden_size"] in (16, 32, 64, 128)
     True
     """
+    _check_distributions(distributions)
     optuna = _import_optuna()
     d = optuna.distributions
     params = {}
@@ -620,6 +643,8 @@ def optuna_objective(
     >>> sorted(study.best_params)
     ['lr', 'module__pooling']
     """
+    if distributions is not None:
+        _check_distributions(distributions)
     space = (
         search_space(estimator, kind="optuna")
         if distributions is None

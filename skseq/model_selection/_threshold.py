@@ -441,6 +441,12 @@ class MulticlassThresholdClassifierCV(
             cv = StratifiedShuffleSplit(
                 n_splits=1, test_size=cv, random_state=self.random_state
             )
+        elif isinstance(cv, Integral) and not isinstance(cv, bool) and cv < 2:
+            raise ValueError(
+                f"cv={cv!r}: an int cv is the number of folds and must be at least "
+                "2; for a single hold-out split pass a float in (0, 1), e.g. "
+                "cv=0.25."
+            )
         splitter = check_cv(cv, y, classifier=True)
         splits = list(splitter.split(X, y, groups))
         if not self.refit and len(splits) != 1:

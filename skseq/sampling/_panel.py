@@ -14,9 +14,8 @@ from imblearn.utils._validation import ArraysTransformer
 from sklearn.base import _fit_context, clone
 from sklearn.metrics import pairwise_distances_argmin
 from sklearn.preprocessing import label_binarize
-from sklearn.utils._param_validation import HasMethods
+from sklearn.utils._param_validation import HasMethods, InvalidParameterError
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_consistent_length
 
 from ..utils.validation import series_lengths, validate_panel
 
@@ -34,6 +33,11 @@ def _check_panel_X_y(
     comes back 2-D in the same container, any other input as a 3-D array;
     one-vs-all encoded labels come back one-vs-all encoded.
     """
+    if y is None:
+        raise ValueError(
+            f"{type(sampler).__name__} requires y to be passed, but the target y is "
+            "None; pass one label per series."
+        )
     check_classification_targets(y)
     y_1d, binarize_y = check_target_type(y, indicate_one_vs_all=True)
     X_in = X
@@ -45,7 +49,12 @@ def _check_panel_X_y(
             lambda c: c.sparse.to_dense() if isinstance(c.dtype, pd.SparseDtype) else c
         )
     Xp, lengths = validate_panel(sampler, X, reset=True, return_lengths=True)
-    check_consistent_length(Xp, y_1d)
+    if len(y_1d) != len(Xp):
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: X has "
+            f"{len(Xp)} series but y has {len(y_1d)} labels; pass one label per "
+            "series."
+        )
     two_d = bool(sampler._fit_input_2d)
     classes = np.unique(y_1d)
     # ArraysTransformer restores lists, DataFrames and Series as imblearn does;
@@ -261,6 +270,15 @@ class PanelSampler(_PanelSamplerMixin, BaseSampler):
         # BaseSampler.__init__ would add a sampling_strategy attribute that is
         # not a parameter of this class; the wrapped sampler owns it
         self.sampler = sampler
+
+    def _validate_params(self) -> None:
+        super()._validate_params()
+        if isinstance(self.sampler, type):
+            raise InvalidParameterError(
+                f"The 'sampler' parameter of PanelSampler must be a sampler "
+                f"instance, not the class {self.sampler.__name__}; pass "
+                f"{self.sampler.__name__}() (with its parameters)."
+            )
 
     @property
     def _sampling_type(self) -> str:

@@ -154,6 +154,14 @@ class Interpolator(_PanelTransformer):
                 continue
             if not isinstance(value, numbers.Real) or isinstance(value, bool):
                 raise TypeError(f"{name}={value!r} must be a real number.")
+            if np.isinf(value):
+                raise ValueError(
+                    f"{name}={value!r} cannot be infinite: X may not contain "
+                    "infinity (it is refused before any value is replaced). "
+                    "Replace infinite values with NaN first, e.g. "
+                    "np.where(np.isinf(X), np.nan, X), and keep the default "
+                    "missing_values=np.nan."
+                )
 
     @leaf_fit
     def fit(self, X, y=None) -> Interpolator:

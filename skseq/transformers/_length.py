@@ -166,6 +166,12 @@ class Padder(_LengthTransformer):
             self.fill_value, bool
         ):
             raise TypeError(f"Padder(fill_value={self.fill_value!r}) must be a number.")
+        if np.isinf(self.fill_value):
+            raise ValueError(
+                f"Padder(fill_value={self.fill_value!r}) would pad with infinity, "
+                "which every skseq estimator refuses; pass a finite number such as "
+                "fill_value=0.0, or NaN (trailing padding)."
+            )
         if self.side == "pre" and np.isnan(self.fill_value):
             raise ValueError(
                 "Padder(side='pre', fill_value=nan) would put NaN before each "

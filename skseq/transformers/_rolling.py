@@ -117,11 +117,12 @@ class RollingFeatures(_PanelTransformer):
         self.include_original = include_original
 
     def _check_params(self) -> tuple[list[int], list[str]]:
-        sizes = (
-            [self.window_sizes]
-            if isinstance(self.window_sizes, numbers.Integral)
-            else list(self.window_sizes)
-        )
+        if isinstance(self.window_sizes, numbers.Integral):
+            sizes = [self.window_sizes]
+        elif isinstance(self.window_sizes, str) or not np.iterable(self.window_sizes):
+            sizes = [None]  # refused below, naming the value given
+        else:
+            sizes = list(self.window_sizes)
         if not sizes or any(
             not isinstance(w, numbers.Integral) or isinstance(w, bool) or w < 1
             for w in sizes
@@ -137,22 +138,36 @@ class RollingFeatures(_PanelTransformer):
                 f"{repeated}, which would make identical channels with identical "
                 "names; give each window size once."
             )
-        stats = (
-            [self.statistics]
-            if isinstance(self.statistics, str)
-            else list(self.statistics)
-        )
-        bad = [s for s in stats if s not in _STATISTICS]
+        if isinstance(self.statistics, str):
+            stats = [self.statistics]
+        elif np.iterable(self.statistics):
+            stats = list(self.statistics)
+        else:
+            raise TypeError(
+                f"RollingFeatures(statistics={self.statistics!r}) must be a "
+                f"statistic name or a non-empty sequence of them, from {_STATISTICS}."
+            )
+        if not stats:
+            raise ValueError(
+                f"RollingFeatures(statistics={self.statistics!r}) is empty; give at "
+                f"least one statistic from {_STATISTICS}."
+            )
+        bad = [s for s in stats if not isinstance(s, str) or s not in _STATISTICS]
+        if bad:
+            raise ValueError(
+                f"RollingFeatures(statistics={self.statistics!r}): unknown "
+                f"statistic(s) {bad}; choose from {_STATISTICS}."
+            )
         repeated_stats = sorted({s for s in stats if stats.count(s) > 1})
-        if repeated_stats and not bad:
+        if repeated_stats:
             raise ValueError(
                 f"RollingFeatures(statistics={self.statistics!r}) repeats "
                 f"{repeated_stats}; give each statistic once."
             )
-        if not stats or bad:
-            raise ValueError(
-                f"RollingFeatures(statistics={self.statistics!r}): unknown "
-                f"statistic(s) {bad}; choose from {_STATISTICS}."
+        if not isinstance(self.include_original, bool | np.bool_):
+            raise TypeError(
+                f"RollingFeatures(include_original={self.include_original!r}) must "
+                "be True (keep the input channels first) or False."
             )
         return [int(w) for w in sizes], stats
 

@@ -16,7 +16,6 @@ import scipy.sparse as sp
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     check_array,
-    check_consistent_length,
     column_or_1d,
     validate_data,
 )
@@ -93,7 +92,25 @@ def _ragged_to_array(X: Sequence[Any]) -> np.ndarray:
 
 
 def _to_numeric_array(X: Any) -> Any:
-    """Bring lists and pandas panels into array form; leave arrays alone."""
+    """Bring lists and pandas panels into array form; leave arrays alone.
+
+    Also refuses input that cannot be a panel (``None``, a scalar, a single
+    1-D series) with a message about panels, not scikit-learn's tables.
+    """
+    if X is None:
+        raise ValueError(
+            "X is None; pass a panel: a 3-D array (n_instances, n_channels, "
+            "n_timepoints), a 2-D array (n_instances, n_timepoints) or a list of "
+            "series."
+        )
+    if (
+        isinstance(X, np.ndarray)
+        and X.dtype == object
+        and X.ndim == 1
+        and len(X)
+        and all(np.ndim(s) >= 1 for s in X)
+    ):
+        X = list(X)  # a 1-D object array of series is a list of series
     if _is_pandas_panel(X):
         return _ragged_to_array(_pandas_panel_to_list(X))
     if isinstance(X, list | tuple):
@@ -107,6 +124,17 @@ def _to_numeric_array(X: Any) -> Any:
             shapes.add(np.shape(s) if not isinstance(s, dict | str) else None)
         if len(shapes) > 1 and None not in shapes:
             return _ragged_to_array(X)
+    # a list's depth from its first item: np.asarray would copy every series
+    ndim = 1 + np.ndim(X[0]) if isinstance(X, list | tuple) else _ndim(X)
+    if ndim < 2:
+        shape = (len(X),) if isinstance(X, list | tuple) else np.shape(X)
+        got = "1D array" if ndim == 1 else "scalar array"
+        raise ValueError(
+            f"Expected 2D array, got {got} instead (shape {shape}): a panel is 2-D "
+            "(n_instances, n_timepoints) or 3-D (n_instances, n_channels, "
+            "n_timepoints). Reshape your data: pass one series as X[None, :] "
+            "(X.reshape(1, -1)), or several as a list of series."
+        )
     return X
 
 
@@ -131,6 +159,12 @@ def series_lengths(X: np.ndarray) -> np.ndarray:
     >>> series_lengths(X)
     array([2, 3])
     """
+    if np.ndim(X) != 3:
+        raise ValueError(
+            f"series_lengths needs a 3-D panel (n_instances, n_channels, "
+            f"n_timepoints); got an array of shape {np.shape(X)}. Convert the "
+            "input with skseq.utils.check_panel first."
+        )
     observed = ~np.isnan(X).all(axis=1)  # (n, t): any channel observed
     n_timepoints = X.shape[2]
     # position of the last observed step, counted from the end
@@ -275,7 +309,19 @@ def _finish_panel(
     return_lengths: bool,
     name: str,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
-    X = np.ascontiguousarray(X, dtype=np.float32)
+    X_in = X
+    with np.errstate(over="ignore"):  # reported below, with the value
+        X = np.ascontiguousarray(X, dtype=np.float32)
+    if X_in.dtype != np.float32 and np.isinf(X).any():
+        overflow = np.isinf(X) & np.isfinite(X_in)
+        if overflow.any():
+            i, c, t = np.argwhere(overflow)[0]
+            raise ValueError(
+                f"X has a value beyond float32's range, {X_in[i, c, t]:.3g} (series "
+                f"{i}, channel {c}, time step {t}), which would become infinity in "
+                f"the float32 panel {name} works on; rescale X (e.g. "
+                "skseq.transformers.Normalizer, or divide by a constant) first."
+            )
     lengths = series_lengths(X)
     _check_nan_inf(
         X,
@@ -417,7 +463,19 @@ def check_panel_y(y: Any, n_instances: int, *, min_classes: int = 2) -> np.ndarr
             "pass labels of shape (n_instances,)."
         )
     y = column_or_1d(y, warn=True)
-    check_consistent_length(np.empty(n_instances), y)
+    if len(y) != n_instances:
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: X has "
+            f"{n_instances} series but y has {len(y)} labels; pass one label per "
+            "series."
+        )
+    if y.dtype == object:
+        missing = [i for i, v in enumerate(y) if v is None]
+        if missing:
+            raise ValueError(
+                f"y contains None (first at index {missing[0]}); every series "
+                "needs a label."
+            )
     if y.dtype.kind == "f" and not np.isfinite(y).all():
         raise ValueError(
             "y contains NaN or infinity; every series needs a finite label."
