@@ -346,19 +346,18 @@ def warmup_cosine(
     """skseq's default schedule (``lr_schedule="warmup_cosine"``) as the
     ``LambdaLR`` a PyTorch user writes: stepped after every batch, linear
     warm-up over the first ``warmup`` share of the steps (the first step at
-    1/n of it, never 0), then half a cosine down to ``final_factor``.
+    1/n of it, never 0), then half a cosine down to ``final_factor``. The
+    curve is skseq's own (``WarmupCosineLR.factor``), not a copy of it.
     """
     import torch
 
+    from skseq.callbacks import WarmupCosineLR
+
     total = max(1, epochs * batches_per_epoch)
+    curve = WarmupCosineLR(warmup=warmup, final_factor=final_factor).factor
 
     def factor(step: int) -> float:
-        progress = max(step / total, 1.0 / total)
-        if progress < warmup:
-            return progress / warmup
-        done = min(1.0, (progress - warmup) / max(1.0 - warmup, 1e-12))
-        cosine = 0.5 * (1.0 + math.cos(math.pi * done))
-        return final_factor + (1.0 - final_factor) * cosine
+        return curve(max(step / total, 1.0 / total))
 
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
