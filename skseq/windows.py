@@ -96,29 +96,34 @@ def _as_float(rec: Any, i: int) -> np.ndarray:
         ) from exc
 
 
-def _check_no_nan(rec: np.ndarray, i: int) -> None:
-    """Refuse NaN in a recording to be windowed: a gap inside a window would
-    read as trailing padding (a shorter series) or be refused later."""
-    inf = np.isinf(rec)
-    if inf.any():
-        step = int(np.flatnonzero(inf.any(axis=0))[0])
-        raise ValueError(
-            f"Recording {i} contains infinity ({int(inf.sum())} values, the first "
-            f"at time step {step}); every skseq estimator refuses infinite values. "
-            "Replace them first, e.g. with NaN followed by "
-            "skseq.transformers.Interpolator, or clip the recording."
-        )
-    nan = np.isnan(rec)
-    if nan.any():
-        step = int(np.flatnonzero(nan.any(axis=0))[0])
-        raise ValueError(
-            f"Recording {i} has NaN ({int(nan.sum())} values, the first at time "
-            f"step {step}); a window over a gap would read as a shorter series. "
-            "Fill gaps in the whole recording first, e.g. "
+def _check_finite(rec: np.ndarray, i: int) -> None:
+    """Refuse infinity and NaN in a recording to be windowed: a gap inside a
+    window would read as trailing padding (a shorter series) or be refused
+    later."""
+    for bad, what, fix in (
+        (
+            np.isinf(rec),
+            "contains infinity",
+            "every skseq estimator refuses infinite values. Replace them "
+            "first, e.g. with NaN followed by skseq.transformers.Interpolator, "
+            "or clip the recording.",
+        ),
+        (
+            np.isnan(rec),
+            "has NaN",
+            "a window over a gap would read as a shorter series. Fill gaps in "
+            "the whole recording first, e.g. "
             "skseq.transformers.Interpolator().fit_transform(rec[None])[0], or "
             "cut the recording at the gap; recordings of unequal length go in "
-            "a list, not NaN-padded in one array."
-        )
+            "a list, not NaN-padded in one array.",
+        ),
+    ):
+        if bad.any():
+            step = int(np.flatnonzero(bad.any(axis=0))[0])
+            raise ValueError(
+                f"Recording {i} {what} ({int(bad.sum())} values, the first at "
+                f"time step {step}); {fix}"
+            )
 
 
 def _as_recordings(X: Any, time_axis: int) -> tuple[list[np.ndarray], str]:
@@ -713,7 +718,7 @@ def make_windows(
     _check_bool(return_starts, "return_starts", "make_windows")
     recordings, kind = _as_recordings(X, time_axis)
     for i, rec in enumerate(recordings):
-        _check_no_nan(rec, i)
+        _check_finite(rec, i)
     starts = [
         _window_starts(
             r.shape[1], length, step, pad=bool(pad), align_end=False, index=i
