@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Sequence
 
@@ -201,7 +202,7 @@ def _rnn_width(hidden_size: int, bidirectional: bool, pooling: str) -> int:
 
 def _check_dropout(p: float, name: str) -> float:
     """A dropout probability in [0, 1) (1 would zero every activation)."""
-    if isinstance(p, bool) or not isinstance(p, int | float) or not 0.0 <= p < 1.0:
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p < 1.0:
         raise ValueError(f"{name} must be a probability in [0, 1); got {p!r}.")
     return float(p)
 
