@@ -12,7 +12,7 @@ from skseq.nn import (
     MaskedBatchNorm1d,
     ResNetNetwork,
 )
-from skseq.nn._cnn import masked_max_pool, padding_mask
+from skseq.nn._masking import masked_max_pool, padding_mask
 
 # small widths keep the tests fast; kernel sizes and depths stay the defaults
 NETWORKS = {

@@ -22,7 +22,7 @@ import torch
 from skorch.hf import AccelerateMixin
 
 from ._base import BaseSequenceClassifier
-from ._data import PanelBatchIterator
+from ._data import PanelBatchIterator, batch_to
 
 __all__ = ["accelerated"]
 
@@ -192,7 +192,7 @@ class _SequenceAccelerateMixin(AccelerateMixin):
         device = self._placement()
         if isinstance(x, dict) and device is not None:
             # prediction's length-sorted batches do not come from get_iterator
-            x = {k: v.to(device) for k, v in x.items()}
+            x = batch_to(x, device)
         return super().infer(x, **fit_params)
 
     # ------------------------------------------------------------ training

@@ -122,7 +122,7 @@ class AttentionLSTMClassifier(BaseSequenceClassifier):
                 with torch.inference_mode():
                     for inputs, _ in self.get_iterator(dataset, training=False):
                         x = inputs["x"].to(self.device)
-                        batch = module.attention(x, inputs["lengths"]).cpu().numpy()
+                        batch = module.attention(x, inputs.get("lengths")).cpu().numpy()
                         stop = start + batch.shape[0]
                         weights[start:stop, : batch.shape[1]] = batch
                         start = stop

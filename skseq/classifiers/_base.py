@@ -51,7 +51,13 @@ from ..callbacks import (
     epoch_scoring,
 )
 from ..utils.validation import check_panel_y, validate_panel
-from ._data import PanelBatchIterator, PanelDataset, _unwrap, length_sorted
+from ._data import (
+    PanelBatchIterator,
+    PanelDataset,
+    _unwrap,
+    batch_to,
+    length_sorted,
+)
 from ._sklearn_callbacks import (
     CALLBACK_BASES,
     SklearnCallbackBridge,
@@ -725,7 +731,7 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
     def _infer(self, x, **fit_params):
         if isinstance(x, dict):
             # batches are already tensors: skip skorch's recursive to_tensor
-            x = {k: v.to(self.device) for k, v in x.items()}
+            x = batch_to(x, self.device)
             return self.module_(**x, **fit_params)
         return super().infer(x, **fit_params)
 

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, Subset
 
-__all__ = ["PanelDataset", "PanelBatchIterator"]
+__all__ = ["PanelDataset", "PanelBatchIterator", "batch_to"]
 
 
 class PanelDataset(Dataset):
@@ -66,13 +66,30 @@ class PanelDataset(Dataset):
         x = {"x": self.data[i, :, : self.lengths[i]], "lengths": self.lengths[i]}
         return x, (self.target[i] if self.target is not None else torch.tensor(0))
 
-    def batch(self, idx: torch.Tensor) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
-        """One batch: the rows ``idx`` trimmed to their longest series."""
+    def batch(
+        self, idx: torch.Tensor
+    ) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+        """One batch: the rows ``idx`` trimmed to their longest series.
+
+        ``lengths`` is left out (the networks' ``lengths=None``) when every
+        series of the batch has the batch's length: the networks then take
+        their dense path and pay nothing for masking. This is the one place
+        where that is decided (see :mod:`skseq.nn._masking`).
+        """
         lengths = self.lengths[idx]
         max_len = int(lengths.max())
         x = self.data[idx, :, :max_len]
         y = self.target[idx] if self.target is not None else torch.zeros_like(idx)
-        return {"x": x, "lengths": lengths}, y
+        if int(lengths.min()) < max_len:
+            return {"x": x, "lengths": lengths}, y
+        return {"x": x}, y
+
+
+def batch_to(
+    x: dict[str, torch.Tensor], device: str | torch.device
+) -> dict[str, torch.Tensor]:
+    """A batch's inputs (``x`` and, with padding, ``lengths``) on ``device``."""
+    return {k: v.to(device) for k, v in x.items()}
 
 
 def _unwrap(dataset: Dataset) -> tuple[PanelDataset, torch.Tensor]:
@@ -207,6 +224,6 @@ class PanelBatchIterator:
         for idx in self._shard(self._batches(self._order())):
             x, y = self.base.batch(idx)
             if self.device is not None:
-                x = {k: v.to(self.device) for k, v in x.items()}
+                x = batch_to(x, self.device)
                 y = y.to(self.device)
             yield x, y

@@ -24,7 +24,16 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .._docstrings import fill_doc
-from ._masking import masked_pool, pooled_size
+from ._masking import (
+    MaskedBatchNorm1d,
+    as_lengths,
+    check_pooling,
+    fill_padding,
+    masked_max_pool,
+    masked_pool,
+    padding_mask,
+    pooled_size,
+)
 from ._rnn import MLPHead
 
 __all__ = [
@@ -37,57 +46,8 @@ __all__ = [
 
 
 # ----------------------------------------------------------------------------
-# Helpers shared by the convolutional and hybrid networks
+# Layers shared by the convolutional and hybrid networks
 # ----------------------------------------------------------------------------
-
-
-def as_lengths(lengths: Tensor | Sequence[int] | None, x: Tensor) -> Tensor | None:
-    """``lengths`` as a LongTensor on ``x``'s device, or None."""
-    if lengths is None:
-        return None
-    return torch.as_tensor(lengths, dtype=torch.long, device=x.device)
-
-
-def padding_mask(lengths: Tensor | None, n_timepoints: int) -> Tensor | None:
-    """Boolean ``(batch, 1, time)``, True on padded steps; None when none is.
-
-    Returning None when every series fills the batch lets the layers take
-    their plain (faster) code path on equal-length data.
-    """
-    if lengths is None:
-        return None
-    steps = torch.arange(n_timepoints, device=lengths.device)
-    pad = steps[None, :] >= lengths[:, None]
-    if not bool(pad.any()):
-        return None
-    return pad[:, None, :]
-
-
-def fill_padding(h: Tensor, pad: Tensor | None, value: float = 0.0) -> Tensor:
-    """``h`` with its padded steps set to ``value`` (``pad`` from padding_mask)."""
-    return h if pad is None else h.masked_fill(pad, value)
-
-
-def masked_max_pool(
-    h: Tensor, lengths: Tensor | None, pad: Tensor | None, size: int
-) -> tuple[Tensor, Tensor | None, Tensor | None]:
-    """Non-overlapping max pooling that keeps padding out.
-
-    Windows are ``size`` wide with stride ``size`` and a partial last window
-    (``ceil_mode``), so a series of length ``L`` becomes ``ceil(L / size)``
-    steps alone and in a batch, and length 1 stays length 1.
-
-    Returns the pooled ``h`` (zero on the new padding), the new lengths and the
-    new padding mask.
-    """
-    if size <= 1:
-        return h, lengths, pad
-    h = fill_padding(h, pad, float("-inf"))
-    h = F.max_pool1d(h, size, size, ceil_mode=True)
-    if lengths is not None:
-        lengths = torch.div(lengths + size - 1, size, rounding_mode="floor")
-    pad = padding_mask(lengths, h.shape[-1])
-    return fill_padding(h, pad), lengths, pad
 
 
 def _as_tuple(value: int | Sequence[int], n: int, name: str) -> tuple[int, ...]:
@@ -106,73 +66,6 @@ def _as_tuple(value: int | Sequence[int], n: int, name: str) -> tuple[int, ...]:
 def _check_positive(values: Sequence[int], name: str) -> None:
     if any(int(v) < 1 for v in values):
         raise ValueError(f"{name} must be positive integers; got {tuple(values)}.")
-
-
-class MaskedBatchNorm1d(nn.BatchNorm1d):
-    """Batch norm whose training statistics ignore padded time steps.
-
-    In training mode the mean and variance of each channel are taken over the
-    observed steps of the batch only, so zero padding does not pull them
-    towards zero; they update the running statistics as
-    :class:`torch.nn.BatchNorm1d` does. In eval mode it is exactly
-    :class:`torch.nn.BatchNorm1d`. It also accepts a batch holding a single
-    value per channel in training mode (a variance of 0), which the torch layer
-    rejects.
-
-    Parameters
-    ----------
-    num_features : int
-        Channels.
-    **kwargs
-        Passed to :class:`torch.nn.BatchNorm1d` (``eps``, ``momentum``,
-        ``affine``).
-
-    Examples
-    --------
-    >>> import torch
-    >>> from skseq.nn import MaskedBatchNorm1d
-    >>> bn = MaskedBatchNorm1d(2)
-    >>> x = torch.tensor([[[1.0, 3.0, 0.0], [2.0, 4.0, 0.0]]])
-    >>> pad = torch.tensor([[[False, False, True]]])
-    >>> bn(x, pad)[0, :, :2]
-    tensor([[-1.0000,  1.0000],
-            [-1.0000,  1.0000]], grad_fn=<SliceBackward0>)
-    """
-
-    def __init__(self, num_features: int, **kwargs) -> None:
-        super().__init__(num_features, **kwargs)
-
-    def forward(self, x: Tensor, pad: Tensor | None = None) -> Tensor:
-        """Normalise ``x`` ``(batch, channels, time)``; ``pad`` True on padding."""
-        use_batch_stats = self.training or not self.track_running_stats
-        if not use_batch_stats or (pad is None and x.shape[0] * x.shape[2] > 1):
-            return super().forward(x)
-        if pad is None:
-            keep = x.new_ones(x.shape[0], 1, x.shape[2])
-        else:
-            keep = (~pad).to(x.dtype)
-        count = keep.sum()
-        mean = (x * keep).sum(dim=(0, 2)) / count
-        centered = x - mean[None, :, None]
-        var = (centered.square() * keep).sum(dim=(0, 2)) / count
-        if self.training and self.track_running_stats:
-            self._update_running_stats(mean, var, count)
-        y = centered * torch.rsqrt(var + self.eps)[None, :, None]
-        if self.affine:
-            y = y * self.weight[None, :, None] + self.bias[None, :, None]
-        return y
-
-    @torch.no_grad()
-    def _update_running_stats(self, mean: Tensor, var: Tensor, count: Tensor) -> None:
-        # same update rule as torch's batch norm, unbiased variance included
-        self.num_batches_tracked.add_(1)
-        if self.momentum is None:
-            factor = 1.0 / float(self.num_batches_tracked)
-        else:
-            factor = self.momentum
-        unbiased = var * (count / (count - 1).clamp_min(1.0))
-        self.running_mean.mul_(1 - factor).add_(factor * mean.detach())
-        self.running_var.mul_(1 - factor).add_(factor * unbiased.detach())
 
 
 class SameConv1d(nn.Conv1d):
@@ -335,7 +228,7 @@ class CNNNetwork(nn.Module):
         _check_positive(n_filters, "n_filters")
         _check_positive(kernels, "kernel_size")
         _check_positive([pool_size], "pool_size")
-        _check_pooling(pooling)
+        check_pooling(pooling)
         self.pooling = pooling
         self.features = ConvStack(n_channels, n_filters, kernels, pool_size, batch_norm)
         self.head = MLPHead(
@@ -350,7 +243,7 @@ class CNNNetwork(nn.Module):
     ) -> Tensor:
         lengths = as_lengths(lengths, x)
         h, lengths, pad = self.features(x, lengths)
-        return self.head(masked_pool(h, None if pad is None else lengths, self.pooling))
+        return self.head(masked_pool(h, lengths, self.pooling))
 
 
 @fill_doc
@@ -397,7 +290,7 @@ class FCNNetwork(nn.Module):
         kernels = _as_tuple(kernel_sizes, len(n_filters), "kernel_sizes")
         _check_positive(n_filters, "n_filters")
         _check_positive(kernels, "kernel_sizes")
-        _check_pooling(pooling)
+        check_pooling(pooling)
         self.pooling = pooling
         self.features = ConvStack(n_channels, n_filters, kernels, 1, True)
         self.head = MLPHead(
@@ -412,7 +305,7 @@ class FCNNetwork(nn.Module):
     ) -> Tensor:
         lengths = as_lengths(lengths, x)
         h, lengths, pad = self.features(x, lengths)
-        return self.head(masked_pool(h, None if pad is None else lengths, self.pooling))
+        return self.head(masked_pool(h, lengths, self.pooling))
 
 
 class ResidualBlock(nn.Module):
@@ -494,7 +387,7 @@ class ResNetNetwork(nn.Module):
             raise ValueError("n_filters and kernel_sizes must not be empty.")
         _check_positive(n_filters, "n_filters")
         _check_positive(kernels, "kernel_sizes")
-        _check_pooling(pooling)
+        check_pooling(pooling)
         self.pooling = pooling
         widths = [n_channels, *n_filters]
         self.blocks = nn.ModuleList(
@@ -513,7 +406,7 @@ class ResNetNetwork(nn.Module):
         h = fill_padding(x, pad)
         for block in self.blocks:
             h = block(h, pad)
-        return self.head(masked_pool(h, None if pad is None else lengths, self.pooling))
+        return self.head(masked_pool(h, lengths, self.pooling))
 
 
 class InceptionModule(nn.Module):
@@ -625,7 +518,7 @@ class InceptionTimeNetwork(nn.Module):
         _check_positive([n_filters, depth], "n_filters and depth")
         if bottleneck_size < 0:
             raise ValueError(f"bottleneck_size must be >= 0; got {bottleneck_size}.")
-        _check_pooling(pooling)
+        check_pooling(pooling)
         if n_timepoints is not None and max(kernels) > n_timepoints:
             scale = max(int(n_timepoints), 1) / max(kernels)
             kernels = tuple(max(1, round(k * scale)) for k in kernels)
@@ -669,11 +562,4 @@ class InceptionTimeNetwork(nn.Module):
                 skip = sc["bn"](sc["conv"](res), pad)
                 h = fill_padding(F.relu(h + skip), pad)
                 res = h
-        return self.head(masked_pool(h, None if pad is None else lengths, self.pooling))
-
-
-def _check_pooling(pooling: str) -> None:
-    if pooling not in ("mean", "max", "meanmax"):
-        raise ValueError(
-            f"pooling must be 'mean', 'max' or 'meanmax'; got {pooling!r}."
-        )
+        return self.head(masked_pool(h, lengths, self.pooling))

@@ -8,12 +8,12 @@ import torch
 from torch import Tensor, nn
 
 from .._docstrings import fill_doc
-from ._cnn import ConvStack, _as_tuple, _check_positive, as_lengths
-from ._masking import masked_pool
+from ._cnn import ConvStack, _as_tuple, _check_positive
+from ._masking import as_lengths, check_pooling, fill_padding, masked_pool
 from ._rnn import (
+    RNN_POOLINGS,
     MLPHead,
     _between_layer_dropout,
-    _check_rnn_pooling,
     _rnn_width,
     rnn_features,
 )
@@ -86,7 +86,7 @@ class LSTMFCNNetwork(nn.Module):
         _check_positive(n_filters, "n_filters")
         _check_positive(kernels, "kernel_sizes")
         _check_positive([lstm_hidden_size], "lstm_hidden_size")
-        _check_rnn_pooling(lstm_pooling, "lstm_pooling")
+        check_pooling(lstm_pooling, "lstm_pooling", RNN_POOLINGS)
         self.lstm_pooling = lstm_pooling
         self.fcn = ConvStack(n_channels, n_filters, kernels, 1, True)
         self.lstm = nn.LSTM(
@@ -106,9 +106,9 @@ class LSTMFCNNetwork(nn.Module):
     ) -> Tensor:
         lengths = as_lengths(lengths, x)
         h, _, pad = self.fcn(x, lengths)
-        conv_feats = masked_pool(h, None if pad is None else lengths, "mean")
+        conv_feats = masked_pool(h, lengths, "mean")
         # the FCN stack has zeroed the padding of its input copy, not of x
-        seq = x if pad is None else x.masked_fill(pad, 0.0)
+        seq = fill_padding(x, pad)
         lstm_feats = rnn_features(
             self.lstm, seq.transpose(1, 2), lengths, self.lstm_pooling
         )
@@ -185,7 +185,7 @@ class CNNLSTMNetwork(nn.Module):
         _check_positive([pool_size], "pool_size")
         _check_positive([hidden_size], "hidden_size")
         _check_positive([num_layers], "num_layers")
-        _check_rnn_pooling(pooling)
+        check_pooling(pooling, options=RNN_POOLINGS)
         rnn_cls = {"lstm": nn.LSTM, "gru": nn.GRU}.get(cell)
         if rnn_cls is None:
             raise ValueError(f"cell must be 'lstm' or 'gru'; got {cell!r}.")

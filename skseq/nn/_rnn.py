@@ -11,7 +11,13 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .._docstrings import fill_doc
-from ._masking import masked_pool, pooled_size
+from ._masking import (
+    check_pooling,
+    length_mask,
+    masked_pool,
+    pooled_size,
+    reverse_within,
+)
 
 __all__ = [
     "FeatureBatchNorm",
@@ -106,13 +112,19 @@ class MLPHead(nn.Sequential):
         super().__init__(*layers)
 
 
-def _reverse_within(t: Tensor, lengths: Tensor) -> Tensor:
-    """Reverse every series of ``t`` (batch, time, features) within its length;
-    padding stays at the end."""
-    steps = torch.arange(t.shape[1], device=t.device)[None, :]
-    last = lengths[:, None] - 1
-    idx = torch.where(steps <= last, last - steps, steps)
-    return t.gather(1, idx[..., None].expand_as(t))
+def _one_layer(
+    rnn: nn.RNNBase, x: Tensor, h0: Tensor, weights: list[Tensor]
+) -> Tensor:
+    """One layer and direction of ``rnn`` (an ``nn.LSTM``/``nn.GRU``) over the
+    batch-first ``x`` with the given weights: the kernel the module's own
+    forward calls (``torch.lstm``/``torch.gru``, the public bindings of
+    ``aten::lstm``/``aten::gru``), for one layer. The only place skseq calls
+    them."""
+    if isinstance(rnn, nn.LSTM):
+        return torch.lstm(
+            x, (h0, h0), weights, rnn.bias, 1, 0.0, rnn.training, False, True
+        )[0]
+    return torch.gru(x, h0, weights, rnn.bias, 1, 0.0, rnn.training, False, True)[0]
 
 
 def run_rnn_masked(
@@ -130,11 +142,9 @@ def run_rnn_masked(
     """
     n_dir = 2 if rnn.bidirectional else 1
     batch, n_timepoints = seq.shape[:2]
-    keep = torch.arange(n_timepoints, device=seq.device)[None] < lengths[:, None]
-    keep = keep[..., None].to(seq.dtype)
+    keep = length_mask(lengths, n_timepoints, seq)[..., None].to(seq.dtype)
     last = (lengths - 1).clamp_min(0)
     rows = torch.arange(batch, device=seq.device)
-    is_lstm = isinstance(rnn, nn.LSTM)
     h_n, layer_in = [], seq
     for layer in range(rnn.num_layers):
         outs = []
@@ -142,19 +152,11 @@ def run_rnn_masked(
             sfx = f"_l{layer}" + ("_reverse" if direction else "")
             names = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] * rnn.bias)
             weights = [getattr(rnn, name + sfx) for name in names]
-            x = _reverse_within(layer_in, lengths) if direction else layer_in
+            x = reverse_within(layer_in, lengths) if direction else layer_in
             h0 = seq.new_zeros(1, batch, rnn.hidden_size)
-            # the same kernel nn.LSTM/nn.GRU.forward call, one layer/direction
-            if is_lstm:
-                out = torch._VF.lstm(
-                    x, (h0, h0), weights, rnn.bias, 1, 0.0, rnn.training, False, True
-                )[0]
-            else:
-                out = torch._VF.gru(
-                    x, h0, weights, rnn.bias, 1, 0.0, rnn.training, False, True
-                )[0]
+            out = _one_layer(rnn, x, h0, weights)
             h_n.append(out[rows, last])
-            outs.append(_reverse_within(out, lengths) if direction else out)
+            outs.append(reverse_within(out, lengths) if direction else out)
         layer_in = torch.cat(outs, dim=-1) * keep
         if rnn.dropout and rnn.training and layer < rnn.num_layers - 1:
             layer_in = F.dropout(layer_in, rnn.dropout, training=True)
@@ -166,16 +168,15 @@ def run_rnn(
 ) -> tuple[Tensor, Tensor]:
     """Run a batch-first ``rnn`` over ``seq`` ``(batch, time, features)``.
 
-    Unequal lengths go through :func:`run_rnn_masked` (dense kernels, backward
-    direction reversed within each length), so the recurrence never reads
-    padding and the final state is the one at each series' last observed
-    step. Returns the outputs ``(batch, time, hidden)``, zero on padding, and
-    the final hidden state ``(layers * directions, batch, hidden)``.
+    ``lengths=None`` (no padding) runs the module's own forward, all layers
+    and directions in one call. Otherwise :func:`run_rnn_masked` runs (dense
+    kernels, backward direction reversed within each length), so the
+    recurrence never reads padding and the final state is the one at each
+    series' last observed step. Returns the outputs ``(batch, time, hidden)``,
+    zero on padding, and the final hidden state ``(layers * directions,
+    batch, hidden)``.
     """
-    n_timepoints = seq.shape[1]
-    if lengths is None or bool((lengths == n_timepoints).all()):
-        # nothing is padded: the module's own forward, all layers and
-        # directions in one call, gives the same outputs
+    if lengths is None:
         out, state = rnn(seq)
         h_n = state[0] if isinstance(state, tuple) else state
         return out, h_n
@@ -223,19 +224,16 @@ def _between_layer_dropout(p: float, num_layers: int, name: str = "dropout") -> 
     return p
 
 
-def _check_rnn_pooling(pooling: str, name: str = "pooling") -> None:
-    if pooling not in ("last", "mean", "max", "meanmax"):
-        raise ValueError(
-            f"{name} must be 'last', 'mean', 'max' or 'meanmax'; got {pooling!r}."
-        )
+RNN_POOLINGS = ("last", "mean", "max", "meanmax")
 
 
 @fill_doc
 class RNNNetwork(nn.Module):
     """Recurrent classifier network over padded panels.
 
-    Runs a stacked (optionally bidirectional) recurrent layer on packed
-    sequences, so padding never enters the recurrence, pools the outputs over
+    Runs a stacked (optionally bidirectional) recurrent layer that reads each
+    series only up to its length (as on packed sequences), so padding never
+    enters the recurrence, pools the outputs over
     the observed time steps and applies a dense head.
 
     Parameters
@@ -281,7 +279,7 @@ class RNNNetwork(nn.Module):
         rnn_cls = {"lstm": nn.LSTM, "gru": nn.GRU}.get(cell)
         if rnn_cls is None:
             raise ValueError(f"cell must be 'lstm' or 'gru'; got {cell!r}.")
-        _check_rnn_pooling(pooling)
+        check_pooling(pooling, options=RNN_POOLINGS)
         self.cell = cell
         self.pooling = pooling
         self.rnn = rnn_cls(

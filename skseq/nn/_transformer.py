@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor, nn
 
-from ._masking import length_mask, zero_padding
+from ._masking import as_lengths, masked_mean, padding_mask, zero_padding
 from ._rnn import MLPHead
 
 __all__ = ["SinusoidalPositionalEncoding", "TransformerNetwork"]
@@ -255,32 +255,34 @@ class TransformerNetwork(nn.Module):
         k = self.kernel_size
         return torch.div(lengths + 2 * (k // 2) - k, p, rounding_mode="floor") + 1
 
-    def _tokens(self, x: Tensor, lengths: Tensor | None) -> tuple[Tensor, Tensor]:
-        """Stem output ``(batch, tokens, d_model)`` and the token lengths."""
-        if lengths is None:
-            lengths = torch.full(
-                (x.shape[0],), x.shape[-1], dtype=torch.long, device=x.device
-            )
-        lengths = lengths.to(x.device).long()
+    def _tokens(
+        self, x: Tensor, lengths: Tensor | None
+    ) -> tuple[Tensor, Tensor | None]:
+        """Stem output ``(batch, tokens, d_model)`` and the token lengths
+        (None when ``lengths`` is: no padding)."""
+        lengths = as_lengths(lengths, x)
         # The stem sees neighbouring steps: padding must be exactly zero so
         # that a series gives the same tokens alone or padded in a batch.
         x = zero_padding(x, lengths)
         if self.stem_type == "linear":
             # Pad to a whole number of patches (also a series shorter than a
-            # patch), with the zeros a longer batch would provide.
-            remainder = x.shape[-1] % self.patch_size
-            if remainder:
-                x = nn.functional.pad(x, (0, self.patch_size - remainder))
+            # patch), with the zeros a longer batch would provide; a pad of
+            # 0 steps when the length is a multiple (no branch on the shape).
+            x = nn.functional.pad(x, (0, (-x.shape[-1]) % self.patch_size))
         h = self.stem(x).transpose(1, 2)
-        return h, self.token_lengths(lengths)
+        return h, None if lengths is None else self.token_lengths(lengths)
 
     def encode(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
         """Pooled representation ``(batch, d_model)`` that the head classifies."""
         h, tok_lengths = self._tokens(x, lengths)
-        mask = length_mask(tok_lengths, h.shape[1], h)
+        # key-padding mask, True on padded tokens (None: nothing padded)
+        pad = padding_mask(tok_lengths, h.shape[1])
+        if pad is not None:
+            pad = pad[:, 0, :]
         if self.cls_token is not None:
             h = torch.cat([self.cls_token.expand(h.shape[0], -1, -1), h], dim=1)
-            mask = torch.cat([mask.new_ones(h.shape[0], 1), mask], dim=1)
+            if pad is not None:
+                pad = torch.cat([pad.new_zeros(h.shape[0], 1), pad], dim=1)
         h = self.input_dropout(self.positional(h))
         if torch.compiler.is_compiling():
             # torch's fused eval-mode encoder kernel has a fake kernel that
@@ -289,15 +291,14 @@ class TransformerNetwork(nn.Module):
             fastpath = torch.backends.mha.get_fastpath_enabled()
             torch.backends.mha.set_fastpath_enabled(False)
             try:
-                h = self.encoder(h, src_key_padding_mask=~mask)
+                h = self.encoder(h, src_key_padding_mask=pad)
             finally:
                 torch.backends.mha.set_fastpath_enabled(fastpath)
         else:
-            h = self.encoder(h, src_key_padding_mask=~mask)
+            h = self.encoder(h, src_key_padding_mask=pad)
         if self.cls_token is not None:
             return h[:, 0]
-        weights = mask.to(h.dtype)
-        return (h * weights[..., None]).sum(1) / weights.sum(1, keepdim=True)
+        return masked_mean(h.transpose(1, 2), tok_lengths)
 
     def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
         return self.head(self.encode(x, lengths))
