@@ -120,7 +120,7 @@ def _probes(n_channels: int, n_timepoints: int, seed: int = 0):
     for width, lengths in specs:
         x = rng.standard_normal((len(lengths), n_channels, width)).astype(np.float32)
         lengths = np.asarray(lengths, dtype=np.int64)
-        x[np.arange(width)[None, None, :] >= lengths[:, None, None]] = 0.0
+        x *= np.arange(width)[None, None, :] < lengths[:, None, None]
         yield x, lengths
 
 

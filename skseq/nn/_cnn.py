@@ -438,7 +438,11 @@ class InceptionModule(nn.Module):
         # a bias-free 1x1 convolution keeps the padded steps at zero
         z = h if self.bottleneck is None else self.bottleneck(h)
         branches = [conv(z) for conv in self.convs]
-        pooled = F.max_pool1d(fill_padding(h, pad, float("-inf")), 3, 1, 1)
+        # max over each step and its two neighbours (max_pool1d(h, 3, 1, 1)
+        # written out: torch.export fixes the time axis of max_pool1d's input
+        # to the example's length)
+        hp = F.pad(fill_padding(h, pad, float("-inf")), (1, 1), value=float("-inf"))
+        pooled = torch.maximum(torch.maximum(hp[..., :-2], hp[..., 1:-1]), hp[..., 2:])
         branches.append(self.pool_conv(fill_padding(pooled, pad)))
         out = F.relu(self.bn(torch.cat(branches, dim=1), pad))
         return fill_padding(out, pad)

@@ -152,11 +152,17 @@ def masked_max_pool(
     if size <= 1:
         return h, lengths, pad
     h = fill_padding(h, pad, float("-inf"))
-    # ceil_mode by hand: -inf up to a whole number of windows (a pad of 0 when
-    # the length is a multiple); max_pool1d's own ceil_mode makes export fix
-    # the time axis to the example's length
-    h = F.pad(h, (0, (-h.shape[-1]) % size), value=float("-inf"))
-    h = F.max_pool1d(h, size, size)
+    if torch.jit.is_tracing():
+        # TorchScript tracing (ONNX export) records Python arithmetic on
+        # shapes as constants but keeps ceil_mode's output length dynamic
+        h = F.max_pool1d(h, size, size, ceil_mode=True)
+    else:
+        # the same windows written out: -inf up to a whole number of windows,
+        # then the max of each. torch.export fixes the time axis to the
+        # example's length through ceil_mode; this form keeps it symbolic
+        n_windows = (h.shape[-1] + size - 1) // size
+        h = F.pad(h, (0, n_windows * size - h.shape[-1]), value=float("-inf"))
+        h = h.unflatten(-1, (n_windows, size)).amax(dim=-1)
     if lengths is not None:
         lengths = torch.div(lengths + size - 1, size, rounding_mode="floor")
     pad = padding_mask(lengths, h.shape[-1])

@@ -151,6 +151,16 @@ class Normalizer(_PanelTransformer):
             loc, scale = _nan_stats(X, (2,), self.method)
         return np.ascontiguousarray((X - loc) / scale, dtype=np.float32)
 
+    def _export_module(self):
+        """This transform as a torch module ``(x, lengths) -> x`` for
+        :func:`skseq.export.to_onnx` (``x`` zero on padded steps, and kept so)."""
+        check_is_fitted(self)
+        from ._export import NormalizerModule
+
+        if self.scope == "channel":
+            return NormalizerModule(self.method, self.loc_, self.scale_)
+        return NormalizerModule(self.method)
+
     @classmethod
     def _get_test_params(cls) -> dict:
         return {"method": "zscore", "scope": "channel"}
