@@ -388,12 +388,15 @@ def train_epoch(
     target: torch.Tensor,
     batches: Iterable[torch.Tensor],
     scheduler: Any = None,
+    with_lengths: bool = True,
 ) -> float:
     """One training epoch over ``batches`` (index tensors); the mean loss.
 
     Cross-entropy, each batch trimmed to its longest series, gradient norm
     clipped at 1.0 (skseq's default ``max_grad_norm``), the learning-rate
-    ``scheduler`` (if any) stepped after every batch.
+    ``scheduler`` (if any) stepped after every batch. ``with_lengths=False``
+    calls the network without lengths (right for equal lengths only): the
+    loop of a user who never pads.
     """
     import torch
     import torch.nn.functional as F
@@ -403,7 +406,8 @@ def train_epoch(
         lt = lengths[idx]
         xb = x[idx, :, : int(lt.max())]  # trim to the batch's longest series
         optimizer.zero_grad()
-        loss = F.cross_entropy(net(xb, lt), target[idx])
+        logits = net(xb, lt) if with_lengths else net(xb)
+        loss = F.cross_entropy(logits, target[idx])
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         optimizer.step()

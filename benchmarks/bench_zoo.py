@@ -486,12 +486,14 @@ def fit_hand_loop(
     seed: int,
     bucket: bool | None = None,
     precise_bn: bool = True,
+    with_lengths: bool = True,
 ) -> FitResult:
     """The loop a competent PyTorch user writes around the same network.
 
     ``bucket=None`` batches by length exactly where skseq's default does (more
     than 30% of the padded panel is padding), so both loops see the same
-    batches; ``precise_bn`` mirrors skseq's post-training batch-norm pass.
+    batches; ``precise_bn`` mirrors skseq's post-training batch-norm pass;
+    ``with_lengths=False`` trains without passing lengths (equal lengths).
     """
     init_seed, shuffle_seed = skseq_seeds(seed)
     classes, y_enc = np.unique(y, return_inverse=True)
@@ -515,7 +517,9 @@ def fit_hand_loop(
         for _ in range(epochs):
             CLOCK.begin()
             batches = train_batches(n, lengths, cfg.batch_size, bucket, generator)
-            loss = train_epoch(net, optimizer, x, lengths, target, batches, scheduler)
+            loss = train_epoch(
+                net, optimizer, x, lengths, target, batches, scheduler, with_lengths
+            )
             epoch_losses.append(loss)
             best.update(net, loss)
             CLOCK.end()

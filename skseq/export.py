@@ -189,7 +189,9 @@ def _metadata(estimator: Any, final: Any, exporter: str) -> dict[str, Any]:
         "classes": classes.tolist(),
         "classes_dtype": classes.dtype.str if classes.dtype != object else "object",
         "n_channels_in": int(final.n_channels_in_),
-        "n_features_in": int(getattr(estimator, "n_features_in_", final.n_features_in_)),
+        "n_features_in": int(
+            getattr(estimator, "n_features_in_", final.n_features_in_)
+        ),
         "fit_input_2d": bool(getattr(final, "_fit_input_2d", False)),
         "n_timepoints": int(getattr(final, "n_timepoints_", 0)),
         "exporter": exporter,
@@ -273,8 +275,7 @@ def to_onnx(
         import onnxruntime  # noqa: F401
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
-            "to_onnx needs onnx, onnxscript and onnxruntime: "
-            'pip install "skseq[onnx]".'
+            'to_onnx needs onnx, onnxscript and onnxruntime: pip install "skseq[onnx]".'
         ) from exc
     if exporter not in ("auto", "torchscript", "dynamo"):
         raise ValueError(
@@ -355,9 +356,7 @@ def export_program(estimator: Any, *, dynamic_time: bool | None = None):
 
     graph, final = _graph_module(estimator)
     if dynamic_time is None:
-        dynamic_time = not any(
-            isinstance(m, torch.nn.RNNBase) for m in graph.modules()
-        )
+        dynamic_time = not any(isinstance(m, torch.nn.RNNBase) for m in graph.modules())
     x, lengths = (
         torch.from_numpy(a)
         for a in next(_probes(final.n_channels_in_, final.n_timepoints_))
@@ -395,6 +394,8 @@ class OnnxClassifier(ClassifierMixin, BaseEstimator):
         Series per onnxruntime call.
     providers : sequence of str or None, default=None
         onnxruntime execution providers (None: CPU).
+    n_threads : int or None, default=None
+        onnxruntime's intra-op threads (None: its default, every core).
 
     Attributes
     ----------
@@ -419,10 +420,12 @@ class OnnxClassifier(ClassifierMixin, BaseEstimator):
         path: str | Path,
         batch_size: int = 256,
         providers: Sequence[str] | None = None,
+        n_threads: int | None = None,
     ) -> None:
         self.path = path
         self.batch_size = batch_size
         self.providers = providers
+        self.n_threads = n_threads
         self._load()
 
     def _load(self) -> None:
@@ -435,7 +438,12 @@ class OnnxClassifier(ClassifierMixin, BaseEstimator):
         providers = (
             ["CPUExecutionProvider"] if self.providers is None else list(self.providers)
         )
-        self._session = ort.InferenceSession(str(self.path), providers=providers)
+        options = ort.SessionOptions()
+        if self.n_threads is not None:
+            options.intra_op_num_threads = int(self.n_threads)
+        self._session = ort.InferenceSession(
+            str(self.path), sess_options=options, providers=providers
+        )
         custom = self._session.get_modelmeta().custom_metadata_map
         if _META_KEY not in custom:
             raise ValueError(

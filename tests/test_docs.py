@@ -25,6 +25,7 @@ API_MODULES = (
     "skseq.callbacks",
     "skseq.datasets",
     "skseq.plotting",
+    "skseq.export",
     "skseq.utils",
 )
 

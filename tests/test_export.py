@@ -246,7 +246,9 @@ def test_equal_length_batches_take_the_dense_path():
         torch.testing.assert_close(masked, dense, atol=1e-5, rtol=0)
 
 
-@pytest.mark.parametrize("cls", [C.FCNClassifier, C.LSTMClassifier], ids=["FCN", "LSTM"])
+@pytest.mark.parametrize(
+    "cls", [C.FCNClassifier, C.LSTMClassifier], ids=["FCN", "LSTM"]
+)
 def test_plain_torch_onnx_export_of_the_module_is_right_on_unequal_lengths(
     cls, gunpoint, tmp_path
 ):

@@ -66,9 +66,7 @@ class PanelDataset(Dataset):
         x = {"x": self.data[i, :, : self.lengths[i]], "lengths": self.lengths[i]}
         return x, (self.target[i] if self.target is not None else torch.tensor(0))
 
-    def batch(
-        self, idx: torch.Tensor
-    ) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+    def batch(self, idx: torch.Tensor) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
         """One batch: the rows ``idx`` trimmed to their longest series.
 
         ``lengths`` is left out (the networks' ``lengths=None``) when every

@@ -3,7 +3,11 @@
 Every network is built as ``Network(n_channels, n_classes, **hyperparameters)``
 and called as ``forward(x, lengths=None) -> logits`` with ``x`` of shape
 ``(batch, channels, time)``, zero on padded steps, and ``lengths`` the number of
-observed steps of each series. Padding never influences the logits.
+observed steps of each series, or ``None`` when nothing is padded (a static
+choice the data layer makes; no network branches on tensor values, so every
+network traces and exports as one graph). Padding never influences the
+logits. The masks and masked operations live in one place, the masking layer
+(``length_mask``, ``padding_mask`` and the functions beside them).
 """
 
 from ._attention import AdditiveAttentionPooling, AttentionLSTMNetwork
@@ -15,7 +19,17 @@ from ._cnn import (
     ResNetNetwork,
 )
 from ._hybrid import CNNLSTMNetwork, LSTMFCNNetwork
-from ._masking import length_mask, masked_max, masked_mean, masked_pool, zero_padding
+from ._masking import (
+    fill_padding,
+    length_mask,
+    masked_max,
+    masked_max_pool,
+    masked_mean,
+    masked_pool,
+    padding_mask,
+    reverse_within,
+    zero_padding,
+)
 from ._rnn import FeatureBatchNorm, GRUNetwork, LSTMNetwork, MLPHead, RNNNetwork
 from ._transformer import SinusoidalPositionalEncoding, TransformerNetwork
 
@@ -36,9 +50,13 @@ __all__ = [
     "ResNetNetwork",
     "SinusoidalPositionalEncoding",
     "TransformerNetwork",
+    "fill_padding",
     "length_mask",
     "masked_max",
+    "masked_max_pool",
     "masked_mean",
     "masked_pool",
+    "padding_mask",
+    "reverse_within",
     "zero_padding",
 ]

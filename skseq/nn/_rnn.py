@@ -112,9 +112,7 @@ class MLPHead(nn.Sequential):
         super().__init__(*layers)
 
 
-def _one_layer(
-    rnn: nn.RNNBase, x: Tensor, h0: Tensor, weights: list[Tensor]
-) -> Tensor:
+def _one_layer(rnn: nn.RNNBase, x: Tensor, h0: Tensor, weights: list[Tensor]) -> Tensor:
     """One layer and direction of ``rnn`` (an ``nn.LSTM``/``nn.GRU``) over the
     batch-first ``x`` with the given weights: the kernel the module's own
     forward calls (``torch.lstm``/``torch.gru``, the public bindings of
