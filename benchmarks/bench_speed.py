@@ -37,6 +37,13 @@
 6. **Serving**: series per second of a fitted classifier's ``predict_proba``
    (torch) and of its ONNX export through ``skseq.export.OnnxClassifier``
    (onnxruntime), batch 1 and batch 256, one thread each.
+7. **Prediction memory** (issue 13): the rise of the peak resident size
+   during ``predict_proba`` on n = 2,000 and 20,000 random series of 3 x 500
+   (float64), FCN and LSTM, each run in a fresh process
+   (``_memory_probe.py``), beside the same network in a hand-written
+   ``torch.no_grad`` loop, and one batch (128 series) as the measure of one
+   batch's activations. Target: rise <= 2 x the panel's float32 size + one
+   batch's rise.
 
 Every section pins torch to one thread except (4). The machine's load
 average is in the header: on a shared machine read the ratios, and the CPU
@@ -98,7 +105,15 @@ from bench_zoo import (  # noqa: E402
     skseq_classifier,
 )
 
-SECTIONS = ("bucketing", "compile", "inference", "threads", "overhead", "serving")
+SECTIONS = (
+    "bucketing",
+    "compile",
+    "inference",
+    "threads",
+    "overhead",
+    "serving",
+    "memory",
+)
 TARGET_BUCKET = 0.5
 TARGET_HAND = 1.05
 
@@ -126,6 +141,8 @@ class Settings:
     overhead_epochs: int = 10
     serving_models: tuple[str, ...] = ("FCN", "LSTM", "Transformer", "InceptionTime")
     serving_singles: int = 100
+    memory_models: tuple[str, ...] = ("FCN", "LSTM")
+    memory_sizes: tuple[int, ...] = (2_000, 20_000)
 
 
 def _cpu_with_children() -> float:
@@ -764,6 +781,75 @@ def bench_serving(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
     return text, records
 
 
+# ----------------------------------------------------------------- 7. memory
+def _probe(model: str, n: int, mode: str) -> dict[str, Any]:
+    import json
+    import subprocess
+
+    probe = Path(__file__).with_name("_memory_probe.py")
+    done = subprocess.run(
+        [sys.executable, str(probe), model, str(n), mode],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_memory(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
+    """Peak extra memory of predict_proba vs n, each case in a fresh process."""
+    rows, records = [], {}
+    for model in s.memory_models:
+        one_batch = _probe(model, 128, "skseq")["rise_mb"]
+        for n in s.memory_sizes:
+            got = {mode: _probe(model, n, mode) for mode in ("skseq", "hand")}
+            f32 = got["skseq"]["input_f32_mb"]
+            bound = 2 * f32 + one_batch
+            rise = got["skseq"]["rise_mb"]
+            records[f"{model}/{n}"] = {
+                "skseq_rise_mb": rise,
+                "hand_rise_mb": got["hand"]["rise_mb"],
+                "bound_mb": bound,
+            }
+            log(f"  memory {model} n={n}: {records[f'{model}/{n}']}")
+            rows.append(
+                [
+                    model,
+                    f"{n:,}",
+                    f"{f32:,.0f}",
+                    f"{one_batch:,.0f}",
+                    f"{rise:,.0f}",
+                    f"{got['hand']['rise_mb']:,.0f}",
+                    f"{rise / f32:.1f}×",
+                    ("meets" if rise <= bound else "MISSES") + f" ≤ {bound:,.0f} MB",
+                    f"{got['skseq']['seconds']:.1f} / {got['hand']['seconds']:.1f}",
+                ]
+            )
+    text = _section(
+        "## 7. Prediction memory: peak rise during predict_proba (MB)",
+        "Random series of 3 channels x 500 steps (float64, as in issue 13), "
+        "fitted on 64 of them for 1 epoch, 1 thread; each case in a fresh "
+        "process, the peak resident size (VmHWM) reset just before the call. "
+        "'hand loop' = the same network in a `torch.no_grad` loop over "
+        "batches of 128, outputs concatenated (no memory release). 'one "
+        "batch' = skseq's rise on 128 series. Target: rise <= 2 x the "
+        "float32 panel + one batch.",
+        [
+            "model",
+            "n",
+            "panel float32 MB",
+            "one batch MB",
+            "skseq rise MB",
+            "hand loop rise MB",
+            "skseq rise / panel",
+            "target",
+            "seconds skseq / hand",
+        ],
+        rows,
+    )
+    return text, records
+
+
 # -------------------------------------------------------------------- main
 RUNNERS = {
     "bucketing": bench_bucketing,
@@ -772,6 +858,7 @@ RUNNERS = {
     "threads": bench_threads,
     "overhead": bench_overhead,
     "serving": bench_serving,
+    "memory": bench_memory,
 }
 
 
@@ -804,6 +891,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         s.overhead_epochs = 2
         s.serving_models = ("CNN",)
         s.serving_singles = 5
+        s.memory_models = ("FCN",)
+        s.memory_sizes = (512,)
     for name in ("repeats", "epochs", "plaid_size", "rnn_plaid_size"):
         if getattr(args, name) is not None:
             setattr(s, name, getattr(args, name))

@@ -201,7 +201,10 @@ def test_speed_sections_run_and_report(load_benchmark, tmp_path):
         thread_epochs=1,
         thread_models=("CNN",),
         overhead_models=("CNN",),
+        overhead_datasets=("ItalyPowerDemand",),
         overhead_epochs=1,
+        serving_models=("CNN",),
+        serving_singles=3,
     )
     quiet = lambda *a, **k: None  # noqa: E731
     text, rec = bench_speed.bench_bucketing(s, log=quiet)
@@ -212,8 +215,13 @@ def test_speed_sections_run_and_report(load_benchmark, tmp_path):
     assert set(rec) == {"CNN, busy=False", "CNN, busy=True"}
     assert all(v > 0 for v in rec.values())
     text, rec = bench_speed.bench_overhead(s, log=quiet)
-    assert rec["CNN"]["fit_cpu"] > 0 and text.count("| CNN |") == 1
+    assert rec["ItalyPowerDemand/CNN"]["fit_cpu"] > 0
+    assert text.count("| CNN |") == 1
     assert "| yes |" in text  # same training losses as the hand loop
+    pytest.importorskip("onnxruntime")
+    text, rec = bench_speed.bench_serving(s, log=quiet)
+    assert set(rec) == {"CNN/batch 1", "CNN/batch 256"}
+    assert all(v > 0 for v in rec.values()) and "onnxruntime series/s" in text
 
 
 def test_speed_busy_core_starts_and_stops_a_process(load_benchmark):
@@ -452,3 +460,16 @@ def test_quality_table_targets_and_misses(bench_quality):
     text = bench_quality.render(rows + other, "x.jsonl", ["GunPoint"], models)
     assert "## [AVX2] Targets" in text and "## [DEFAULT] Targets" in text
     assert "| GunPoint | FCNClassifier | 1/5 | 1.000 |" in text
+
+
+@pytest.mark.skipif(
+    not os.path.exists("/proc/self/clear_refs"), reason="needs Linux's VmHWM reset"
+)
+def test_speed_memory_section_runs_and_reports(load_benchmark):
+    # three fresh processes (one batch, skseq, hand loop) on 256 series
+    bench_speed = load_benchmark("bench_speed")
+    s = bench_speed.Settings(memory_models=("FCN",), memory_sizes=(256,))
+    text, rec = bench_speed.bench_memory(s, log=lambda *a, **k: None)
+    cell = rec["FCN/256"]
+    assert cell["skseq_rise_mb"] >= 0 and cell["hand_rise_mb"] >= 0
+    assert cell["bound_mb"] > 0 and text.count("| FCN |") == 1

@@ -50,6 +50,7 @@ from ..callbacks import (
     _GraceEarlyStopping,
     epoch_scoring,
 )
+from ..utils._memory import release_freed_memory
 from ..utils.validation import check_panel_y, validate_panel
 from ._data import (
     PanelBatchIterator,
@@ -888,6 +889,15 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
 
     # --------------------------------------------------------------- predict
     def forward_iter(self, X, training: bool = False, device: str = "cpu"):
+        """Outputs batch by batch, in bounded memory.
+
+        Every batch's activations are freed, and the freed heap given back to
+        the OS (:func:`skseq.utils._memory.release_freed_memory`), before the
+        next batch runs, so the peak extra memory of ``predict_proba`` does
+        not grow with the number of series. With length bucketing, the
+        batches run sorted by length and each batch's outputs are written
+        into one preallocated tensor at the caller's rows.
+        """
         check_is_fitted(self, "module_")
         dataset = self.get_dataset(X)
         context = torch.inference_mode() if not training else contextlib.nullcontext()
@@ -895,23 +905,31 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
             iterator = self.get_iterator(dataset, training=training)
             with context:
                 for batch in iterator:
-                    yp = self.evaluation_step(batch, training=training)
-                    yield yp.to(device)
+                    yp = self.evaluation_step(batch, training=training).to(device)
+                    del batch
+                    release_freed_memory()
+                    yield yp
             return
         # sorted by length so every batch pays only for its own longest series,
-        # then put back into the caller's order
+        # written back at the caller's rows as it goes
         ordered, perm = length_sorted(dataset)
         iterator = PanelBatchIterator(
             ordered,
             batch_size=self._inference_batch_size(),
             seed=0,
         )
+        result = None
+        start = 0
         with context:
-            out = torch.cat(
-                [self.evaluation_step(batch, training=False) for batch in iterator]
-            )
-        result = torch.empty_like(out)
-        result[perm] = out  # out[k] belongs to the caller's row perm[k]
+            for batch in iterator:
+                out = self.evaluation_step(batch, training=False)
+                if result is None:
+                    result = out.new_empty((len(perm), *out.shape[1:]))
+                stop = start + len(out)
+                result[perm[start:stop]] = out  # sorted row k is the caller's perm[k]
+                start = stop
+                del batch, out
+                release_freed_memory()
         yield result.to(device)
 
     def _get_predict_nonlinearity(self):
