@@ -66,7 +66,6 @@ def bf16_lstm_problem() -> str | None:
     except RuntimeError as exc:
         first = str(exc).strip().split(". ")[0]
         return (
-            f"bf16 autocast of an LSTM fails on this CPU ({_cpu_features()}): "
-            f"{first}"
+            f"bf16 autocast of an LSTM fails on this CPU ({_cpu_features()}): {first}"
         )
     return None

@@ -82,6 +82,8 @@ def test_bucketed_outputs_go_into_one_preallocated_tensor(fitted, monkeypatch):
     for i in (0, 20, 36):
         alone = lstm.predict_proba(Xr[i : i + 1])
         np.testing.assert_allclose(
-            torch.softmax(chunks[0][i : i + 1], -1).numpy(), alone, rtol=1e-5,
+            torch.softmax(chunks[0][i : i + 1], -1).numpy(),
+            alone,
+            rtol=1e-5,
             atol=1e-6,
         )

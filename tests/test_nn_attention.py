@@ -242,8 +242,8 @@ def test_token_lengths_match_the_stem(cfg):
     net = TransformerNetwork(2, 2, d_model=8, n_heads=2, **cfg)
     for length in range(1, 25):
         tokens, tok_lengths = net._tokens(
-                torch.randn(1, 2, length), torch.tensor([length])
-            )
+            torch.randn(1, 2, length), torch.tensor([length])
+        )
         assert tokens.shape[1] == tok_lengths.item() >= 1
     expected = -(-24 // cfg["patch_size"])  # ceil
     assert net.token_lengths(torch.tensor([24])).item() == expected
