@@ -223,11 +223,14 @@ def _digest(text: str) -> str:
 
 
 @cache
-def defaults_fingerprint(model: str) -> str:
+def defaults_fingerprint(model: str, dataset: str | None = None) -> str:
     """A short hash of a model's default parameters (``random_state`` left out).
 
     Rows keep it so that rows fitted under other defaults are neither taken
-    as done on resume nor mixed into the table.
+    as done on resume nor mixed into the table. ``input_scaling`` enters as
+    what it resolves to on ``dataset``'s training panel: nothing when it
+    resolves to None (the network sees the panel as before the parameter
+    existed, so those rows stay current), ``+series`` appended otherwise.
     """
     if model == REFERENCE:
         return _digest(f"{REFERENCE_RECIPE}|sktime {_version('sktime')}")
@@ -240,7 +243,19 @@ def defaults_fingerprint(model: str) -> str:
         return _digest(_stable({**defaults, "classifier": clf}))
     params = classifiers()[model]().get_params(deep=False)
     params.pop("random_state", None)
-    return _digest(_stable(params))
+    scaling = params.pop("input_scaling", None)
+    base = _digest(_stable(params))
+    if scaling == "auto":
+        scaling = None if dataset is None else auto_scaling(dataset)
+    return base if scaling is None else f"{base}+{scaling}"
+
+
+@cache
+def auto_scaling(dataset: str) -> str | None:
+    """What ``input_scaling="auto"`` resolves to on ``dataset``'s training panel."""
+    from skseq.nn._scaling import resolve_input_scaling
+
+    return resolve_input_scaling("auto", get_split(dataset).X_train)
 
 
 # ------------------------------------------------------------------- data
@@ -524,7 +539,7 @@ def run_job(job: Job, quick: bool) -> dict:
     """Fit one job and return its row (an ``error`` row if the fit raised)."""
     row: dict[str, Any] = {"model": job.model, "dataset": job.dataset}
     row |= {"seed": job.seed, "quick": quick}
-    row["defaults"] = defaults_fingerprint(job.model)
+    row["defaults"] = defaults_fingerprint(job.model, job.dataset)
     try:
         if job.model == DEMO:
             result = fit_demo(job.seed, quick)
@@ -682,14 +697,29 @@ def current_rows(rows: Sequence[dict]) -> tuple[list[dict], list[dict]]:
     """The rows that count, and the rows of superseded defaults.
 
     Per model and CPU capability the defaults fingerprint of the *last* row in
-    the file is current; per job the first successful row counts (the last
+    the file is current (its part before any ``+``; rows must also carry the
+    ``+scaling`` suffix that ``input_scaling`` resolves to on their data set
+    today); per job the first successful row counts (the last
     error row where every try failed).
     """
-    latest = {(r["model"], r.get("cpu_capability")): r.get("defaults") for r in rows}
+    def base(r: dict) -> str:
+        return str(r.get("defaults")).split("+")[0]
+
+    def suffix(r: dict) -> str:
+        # what the current input_scaling default resolves to on the row's data
+        if r["model"] not in classifiers():
+            return ""
+        scaling = classifiers()[r["model"]]().get_params().get("input_scaling")
+        if scaling == "auto":
+            scaling = auto_scaling(r["dataset"])
+        return "" if scaling is None else f"+{scaling}"
+
+    latest = {(r["model"], r.get("cpu_capability")): base(r) for r in rows}
     chosen: dict[tuple, dict] = {}
     stale = []
     for r in rows:
-        if r.get("defaults") != latest[(r["model"], r.get("cpu_capability"))]:
+        expected = latest[(r["model"], r.get("cpu_capability"))] + suffix(r)
+        if r.get("defaults") != expected:
             stale.append(r)
             continue
         key = row_key(r)
@@ -1137,7 +1167,7 @@ def run_jobs(
             job.dataset,
             job.seed,
             capability,
-            defaults_fingerprint(job.model),
+            defaults_fingerprint(job.model, job.dataset),
         )
 
     todo = [j for j in jobs if key(j) not in done]

@@ -90,6 +90,8 @@ def _graph_module(estimator: Any):
 
     pre, final = _split_pipeline(estimator)
     steps = [step._export_module() for _, step in pre]
+    if getattr(final, "input_scaler_", None) is not None:
+        steps.append(final.input_scaler_)  # the classifier's input_scaling
 
     class ProbabilityGraph(torch.nn.Module):
         def __init__(self) -> None:

@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._docstrings import fill_doc
 from ..nn import AttentionLSTMNetwork
 from ._base import BaseSequenceClassifier
+from ._data import batch_to
 
 __all__ = ["AttentionLSTMClassifier"]
 
@@ -121,8 +122,9 @@ class AttentionLSTMClassifier(BaseSequenceClassifier):
             try:
                 with torch.inference_mode():
                     for inputs, _ in self.get_iterator(dataset, training=False):
-                        x = inputs["x"].to(self.device)
-                        batch = module.attention(x, inputs.get("lengths")).cpu().numpy()
+                        inputs = self.network_input(batch_to(inputs, self.device))
+                        batch = module.attention(inputs["x"], inputs.get("lengths"))
+                        batch = batch.cpu().numpy()
                         stop = start + batch.shape[0]
                         weights[start:stop, : batch.shape[1]] = batch
                         start = stop

@@ -34,6 +34,10 @@ class PanelDataset(Dataset):
         Original labels (for scoring callbacks).
     y_encoded : ndarray of shape (n,) or None
         Labels encoded as ``0..n_classes-1`` (for the loss).
+    sample_weight : ndarray of shape (n,) or None
+        Per-series loss weights; batches then carry them under
+        ``"sample_weight"`` (the classifier's ``get_loss`` reads them, the
+        network never sees them).
     """
 
     def __init__(
@@ -42,6 +46,7 @@ class PanelDataset(Dataset):
         lengths: np.ndarray,
         y: np.ndarray | None = None,
         y_encoded: np.ndarray | None = None,
+        sample_weight: np.ndarray | None = None,
     ) -> None:
         self.X = X
         self.y = y
@@ -57,6 +62,11 @@ class PanelDataset(Dataset):
         self.data = torch.from_numpy(X0)
         self.target = (
             None if y_encoded is None else torch.as_tensor(y_encoded, dtype=torch.long)
+        )
+        self.sample_weight = (
+            None
+            if sample_weight is None
+            else torch.as_tensor(sample_weight, dtype=torch.float32)
         )
 
     def __len__(self) -> int:
@@ -78,15 +88,19 @@ class PanelDataset(Dataset):
         max_len = int(lengths.max())
         x = self.data[idx, :, :max_len]
         y = self.target[idx] if self.target is not None else torch.zeros_like(idx)
+        inputs = {"x": x}
         if int(lengths.min()) < max_len:
-            return {"x": x, "lengths": lengths}, y
-        return {"x": x}, y
+            inputs["lengths"] = lengths
+        if self.sample_weight is not None:
+            inputs["sample_weight"] = self.sample_weight[idx]
+        return inputs, y
 
 
 def batch_to(
     x: dict[str, torch.Tensor], device: str | torch.device
 ) -> dict[str, torch.Tensor]:
-    """A batch's inputs (``x`` and, with padding, ``lengths``) on ``device``."""
+    """A batch's inputs (``x`` and, with padding, ``lengths``; with weights,
+    ``sample_weight``) on ``device``."""
     return {k: v.to(device) for k, v in x.items()}
 
 

@@ -31,6 +31,7 @@ from ._masking import (
     zero_padding,
 )
 from ._rnn import FeatureBatchNorm, GRUNetwork, LSTMNetwork, MLPHead, RNNNetwork
+from ._scaling import SeriesScaling
 from ._transformer import SinusoidalPositionalEncoding, TransformerNetwork
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "MaskedBatchNorm1d",
     "RNNNetwork",
     "ResNetNetwork",
+    "SeriesScaling",
     "SinusoidalPositionalEncoding",
     "TransformerNetwork",
     "fill_padding",
