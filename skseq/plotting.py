@@ -11,6 +11,8 @@
   events and the per-step probability (``WindowedClassifier`` outputs).
 - :func:`plot_precision_recall`: precision-recall curve of one class with
   the operating points of chosen thresholds or decisions marked.
+- :func:`plot_importance`: permutation importances per channel or time
+  segment (:func:`skseq.inspection.permutation_importance`), sorted.
 
 Every function draws on ``ax`` when given (else on a new figure) and returns
 what it drew on, so figures are composed with :func:`matplotlib.pyplot.subplots`.
@@ -30,6 +32,7 @@ __all__ = [
     "plot_attention",
     "plot_confusion",
     "plot_history",
+    "plot_importance",
     "plot_precision_recall",
     "plot_recording",
 ]
@@ -846,4 +849,174 @@ def plot_precision_recall(
     ax.set_xlabel(f"Recall of class {pos_label!s}")
     ax.set_ylabel(f"Precision of class {pos_label!s}")
     ax.set_title(f"Precision-recall for class {pos_label!s}")
+    return ax
+
+
+# -------------------------------------------------------------- importance
+def _importance_bunch(result: Any, metric: str | None) -> tuple[Any, str | None]:
+    """The Bunch to draw and the metric's name, from one Bunch or a dict."""
+    if isinstance(result, Mapping) and "importances" in result:
+        return result, metric
+    if isinstance(result, Mapping) and result:
+        names = list(result)
+        if metric is None:
+            if len(names) > 1:
+                raise ValueError(
+                    f"result holds several metrics {names}; pick one with "
+                    "metric=<name>."
+                )
+            metric = names[0]
+        if metric not in result:
+            raise ValueError(f"metric {metric!r} is not in result; it holds {names}.")
+        return result[metric], metric
+    raise ValueError(
+        "result must be what skseq.inspection.permutation_importance (or "
+        "sklearn.inspection.permutation_importance) returns: a Bunch with "
+        f"'importances', or a dict of them; got {type(result).__name__}."
+    )
+
+
+def plot_importance(
+    result: Any,
+    ax: Any = None,
+    *,
+    kind: str = "box",
+    metric: str | None = None,
+    top: int | None = None,
+    sort: bool = True,
+    title: str | None = None,
+    color: str = "C0",
+) -> Any:
+    """Permutation importances per channel or segment, most important on top.
+
+    One horizontal box (``kind="box"``: the spread of the repeats, the mean
+    marked by a diamond) or bar (``kind="bar"``: the mean, with a standard
+    deviation error bar) per feature, sorted by mean importance. A dashed
+    line marks 0: a feature whose box straddles it made no difference.
+
+    Parameters
+    ----------
+    result : Bunch or dict of Bunch
+        What :func:`skseq.inspection.permutation_importance` (or
+        :func:`sklearn.inspection.permutation_importance`) returns: a Bunch
+        with ``importances`` of shape (n_features, n_repeats) and, when
+        there, ``feature_names``; or a dict of them (several metrics, pick
+        one with ``metric``).
+    ax : matplotlib Axes or None, default=None
+        Where to draw; a new figure when ``None``.
+    kind : {"box", "bar"}, default="box"
+        Box plot of the repeats, or bars of their mean with error bars.
+    metric : str or None, default=None
+        With a dict of results: the metric to draw (may be left out when
+        there is one); also names the x-axis.
+    top : int or None, default=None
+        Draw only the ``top`` most important features.
+    sort : bool, default=True
+        Sort by mean importance, the largest on top; ``False`` keeps the
+        order of the result, the first feature on top (time order for
+        segments; with ``top``, the first ``top`` features).
+    title : str or None, default=None
+        Title; by default "Permutation importance (N repeats)".
+    color : str, default="C0"
+        Colour of the boxes or bars.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        A result that is not a permutation-importance Bunch, an unknown
+        ``kind`` or ``metric``, or ``top`` below 1.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from sklearn.utils import Bunch
+    >>> from skseq.plotting import plot_importance
+    >>> result = Bunch(
+    ...     importances=np.array([[0.0, 0.02], [0.3, 0.4], [0.1, 0.1]]),
+    ...     feature_names=np.array(["acc x", "acc y", "gyro z"], dtype=object),
+    ... )
+    >>> ax = plot_importance(result, kind="bar")
+    >>> [t.get_text() for t in ax.get_yticklabels()]  # bottom to top
+    ['acc x', 'gyro z', 'acc y']
+    """
+    import inspect
+
+    plt = _pyplot()
+    if kind not in ("box", "bar"):
+        raise ValueError(f"kind must be 'box' or 'bar'; got {kind!r}.")
+    bunch, metric = _importance_bunch(result, metric)
+    importances = np.asarray(bunch["importances"], dtype=np.float64)
+    if importances.ndim != 2 or importances.size == 0:
+        raise ValueError(
+            "result['importances'] must be a non-empty 2-D array (n_features, "
+            f"n_repeats); got shape {importances.shape}."
+        )
+    n_features, n_repeats = importances.shape
+    names = bunch.get("feature_names")
+    if names is None or len(names) != n_features:
+        names = [f"feature {k}" for k in range(n_features)]
+    names = [str(name) for name in names]
+    if top is not None and (isinstance(top, bool) or int(top) != top or top < 1):
+        raise ValueError(f"top must be a positive integer; got {top!r}.")
+    mean = importances.mean(axis=1)
+    order = np.argsort(-mean, kind="stable") if sort else np.arange(n_features)
+    order = order[: None if top is None else int(top)]
+    shown = len(order)
+    ys = np.arange(shown)[::-1]  # the most important on top
+    if ax is None:
+        _, ax = plt.subplots(
+            figsize=(6.0, min(1.2 + 0.35 * shown, 12.0)), layout="constrained"
+        )
+    if kind == "box":
+        horizontal = (
+            {"orientation": "horizontal"}
+            if "orientation" in inspect.signature(ax.boxplot).parameters
+            else {"vert": False}
+        )
+        ax.boxplot(
+            [importances[k] for k in order],
+            positions=ys,
+            widths=0.6,
+            patch_artist=True,
+            boxprops={"facecolor": color, "alpha": 0.5},
+            medianprops={"color": "black"},
+            **horizontal,
+        )
+        ax.plot(
+            mean[order],
+            ys,
+            "D",
+            color="black",
+            markersize=4,
+            linestyle="none",
+            label="mean",
+        )
+    else:
+        ax.barh(
+            ys,
+            mean[order],
+            xerr=importances.std(axis=1)[order],
+            color=color,
+            alpha=0.8,
+            capsize=3,
+            height=0.6,
+        )
+    ax.axvline(0.0, color="0.4", linestyle="--", linewidth=0.8)
+    ax.set_yticks(np.arange(shown))  # bottom to top
+    ax.set_yticklabels([names[k] for k in order[::-1]])
+    ax.set_ylim(-0.7, shown - 0.3)
+    ax.set_xlabel(
+        "decrease in score" + (f" ({metric})" if metric else "") + " when permuted"
+    )
+    ax.set_title(
+        title
+        if title is not None
+        else f"Permutation importance ({n_repeats} repeat{'s' * (n_repeats > 1)})"
+    )
     return ax

@@ -25,7 +25,9 @@ API_MODULES = (
     "skseq.callbacks",
     "skseq.datasets",
     "skseq.plotting",
+    "skseq.inspection",
     "skseq.export",
+    "skseq.sktime",
     "skseq.utils",
 )
 
