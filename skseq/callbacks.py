@@ -39,6 +39,7 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import average_precision_score, balanced_accuracy_score, f1_score
 from skorch.callbacks import Callback, EarlyStopping, EpochScoring
+from skorch.callbacks import ProgressBar as SkorchProgressBar
 from skorch.dataset import unpack_data
 from skorch.utils import to_numpy
 from torch.nn.modules.batchnorm import _BatchNorm
@@ -50,6 +51,7 @@ __all__ = [
     "InterruptionCheck",
     "PanelScorer",
     "PreciseBatchNorm",
+    "ProgressBar",
     "RestoreBestTrainLoss",
     "WarmupCosineLR",
     "chance_loss",
@@ -741,3 +743,52 @@ class ChanceLevelCheck(Callback):
                 ConvergenceWarning,
                 stacklevel=2,
             )
+
+
+class ProgressBar(SkorchProgressBar):
+    """skorch's per-epoch batch bar, made safe for notebooks.
+
+    skorch draws tqdm's widget bar whenever it runs in a Jupyter kernel, and
+    that bar raises ``ImportError: IProgress not found`` where ipywidgets is
+    not installed, so ``progress_bar=True`` crashed the fit. This bar uses
+    the widget bar only where ipywidgets can be imported and falls back to
+    tqdm's text bar (which notebooks print as text) elsewhere. It also counts
+    the validation batches with the classifier's own inference batch size
+    (``iterator_valid__batch_size``, else ``max(4 x batch_size, 128)``), so
+    the bar's total is the number of batches the epoch really runs.
+
+    Classifiers add it with ``progress_bar=True``; the ``progress`` extra
+    (``pip install skseq[progress]``) installs ipywidgets and rich.
+
+    Examples
+    --------
+    >>> from skseq.callbacks import ProgressBar
+    >>> bar = ProgressBar()
+    >>> bar._use_notebook()  # not in a notebook here
+    False
+    """
+
+    @staticmethod
+    def widgets_available() -> bool:
+        """Whether tqdm's notebook bar can draw (ipywidgets imports)."""
+        try:
+            import ipywidgets  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    def _use_notebook(self) -> bool:
+        return bool(super()._use_notebook() and self.widgets_available())
+
+    def _get_batches_per_epoch_phase(self, net, dataset, training):
+        if dataset is None:
+            return 0
+        size = net.batch_size if training else None
+        given = net.get_params_for("iterator_train" if training else "iterator_valid")
+        size = given.get("batch_size", size)
+        if size is None and hasattr(net, "_inference_batch_size"):
+            size = net._inference_batch_size()
+        if size is None:
+            size = net.batch_size
+        n = len(dataset)
+        return 1 if size == -1 else int(math.ceil(n / size))

@@ -201,3 +201,24 @@ def test_callbacks_clone_and_pickle(gunpoint):
     cb = again.callbacks[0]
     assert isinstance(cb, EpochScoring) and not cb.lower_is_better
     assert repr(cb.scoring) == "PanelScorer('f1_macro')"
+
+
+def test_progress_bar_counts_the_batches_the_epoch_runs():
+    import numpy as np
+
+    from skseq.callbacks import ProgressBar
+    from skseq.classifiers import FCNClassifier
+
+    X = np.random.default_rng(0).normal(size=(300, 1, 12)).astype(np.float32)
+    y = np.arange(300) % 2
+    clf = FCNClassifier(
+        max_epochs=1, n_filters=(2, 2, 2), early_stopping=True, random_state=0
+    ).fit(X, y)
+    train, valid = clf.get_split_datasets(clf._prepare_fit_data(X, y, reset=False))
+    counted = ProgressBar()._get_batches_per_epoch(clf, train, valid)
+    batches = clf.history_[-1, "batches"]
+    assert counted == len(batches)  # skorch's own bar counts 4x the valid ones
+    clf.set_params(iterator_valid__batch_size=7)
+    assert ProgressBar()._get_batches_per_epoch(clf, train, valid) == len(
+        list(clf.get_iterator(train, training=True))
+    ) + -(-len(valid) // 7)

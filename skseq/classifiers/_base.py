@@ -35,7 +35,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import _check_sample_weight as _sk_check_sample_weight
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EpochScoring, LRScheduler, ProgressBar
+from skorch.callbacks import EpochScoring, LRScheduler
 from skorch.dataset import ValidSplit
 from skorch.utils import to_numpy, to_tensor
 from torch.utils.data import Subset
@@ -46,6 +46,7 @@ from ..callbacks import (
     FiniteLossCheck,
     InterruptionCheck,
     PreciseBatchNorm,
+    ProgressBar,
     RestoreBestTrainLoss,
     WarmupCosineLR,
     _GraceEarlyStopping,
@@ -172,7 +173,9 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         ``"valid_average_precision"`` (recorded automatically, higher is
         better), or any key a callback of yours records.
     progress_bar : bool, default=False
-        Show a tqdm progress bar over the batches of every epoch.
+        Show a tqdm progress bar over the batches of every epoch
+        (:class:`skseq.callbacks.ProgressBar`: tqdm's widget bar in notebooks
+        with ipywidgets, its text bar elsewhere).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, shuffling and the validation
         split. The same seed and data give the same predictions on CPU. The
