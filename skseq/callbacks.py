@@ -736,13 +736,23 @@ class ChanceLevelCheck(Callback):
                 f"{type(net).__name__}'s training loss ended at {final:.4g}, no "
                 "better than always predicting the class frequencies "
                 f"({net.chance_loss_:.4g}): the network did not learn. Try more "
-                f"epochs (max_epochs={net.max_epochs}), another learning rate "
-                f"(lr={net.lr}), skseq.transformers.Normalizer if the input is "
-                "not scaled, or another model (FCNClassifier learns most data "
-                "sets). fit_at_chance_ is set to True.",
+                f"epochs than max_epochs={net.max_epochs}, another learning rate "
+                f"than lr={net.lr}, {_scaling_hint(net)}or another model "
+                "(FCNClassifier learns most data sets). fit_at_chance_ is set "
+                "to True.",
                 ConvergenceWarning,
                 stacklevel=2,
             )
+
+
+def _scaling_hint(net: Any) -> str:
+    """The input-scaling advice of the chance-level warning."""
+    if getattr(net, "input_scaling_", None) == "series":
+        return ""  # already scaled per series
+    return (
+        "input_scaling='series' (or skseq.transformers.Normalizer) if the "
+        "input is not scaled, "
+    )
 
 
 class ProgressBar(SkorchProgressBar):

@@ -409,8 +409,10 @@ def search_space(
     kind : {"random", "optuna"}, default="random"
         ``"random"``: scipy distributions and lists for
         :class:`~sklearn.model_selection.RandomizedSearchCV`.
-        ``"optuna"``: ``optuna.distributions`` objects for Optuna
-        (``OptunaSearchCV``, or :func:`optuna_objective`).
+        ``"optuna"``: ``optuna.distributions`` objects for Optuna:
+        ``optuna_integration.OptunaSearchCV`` takes them unchanged (the
+        recommended route, see :doc:`/guide/automl_tools`), as do
+        :func:`optuna_objective` and :func:`suggest_params`.
     prefix : str, default=""
         Put in front of every name (e.g. ``"estimator__"`` when the estimator
         sits inside a meta-estimator you build around it afterwards).
@@ -447,7 +449,8 @@ def search_space(
 
     See Also
     --------
-    optuna_objective : a cross-validated Optuna objective over such a space.
+    optuna_objective : a cross-validated Optuna objective over such a space
+        (``optuna_integration.OptunaSearchCV`` is its estimator form).
 
     Notes
     -----
@@ -596,6 +599,16 @@ def optuna_objective(
     is recorded as the trial's user attribute ``"std_test_score"``. Maximise
     it (``optuna.create_study(direction="maximize")``).
 
+    For a search as a scikit-learn estimator (``fit``, ``best_params_``,
+    ``best_estimator_`` refitted on all data, ``predict``), the recommended
+    route is optuna-integration's ``OptunaSearchCV``, which takes a skseq
+    estimator and ``search_space(estimator, kind="optuna")`` unchanged and,
+    given the same study, sampler seed and splitter, runs the same trials
+    with the same scores as this objective (see :doc:`/guide/automl_tools`).
+    This function remains for driving the study yourself: your own
+    ``study.optimize`` loop, several estimators in one study, or an objective
+    that adds terms to the cross-validated score.
+
     Parameters
     ----------
     estimator : estimator
@@ -621,6 +634,11 @@ def optuna_objective(
     -------
     objective : callable
         ``objective(trial) -> float``, for ``study.optimize``.
+
+    See Also
+    --------
+    search_space : The distributions this objective draws from.
+    suggest_params : One parameter set from a trial, for your own objective.
 
     Examples
     --------

@@ -104,6 +104,13 @@ class Interpolator(_PanelTransformer):
     stateless. The output is a float32 panel of the input's shape, so it can
     precede any skseq classifier in a :class:`sklearn.pipeline.Pipeline`.
 
+    The output is always a 3-D float32 numpy array:
+    :meth:`set_output` takes ``"default"`` only (``"pandas"`` and
+    ``"polars"`` raise a ``ValueError``, a 3-D panel having no DataFrame
+    form), and under ``sklearn.set_config(transform_output="pandas")``
+    ``transform`` warns and returns the numpy panel; see
+    :doc:`/guide/automl_tools`.
+
     Examples
     --------
     >>> import numpy as np

@@ -139,6 +139,13 @@ class Padder(_LengthTransformer):
     ``ValueError``: place a :class:`Truncator` with the same ``length`` first.
     Trailing NaN padding in the input is replaced by ``fill_value``.
 
+    The output is always a 3-D float32 numpy array:
+    :meth:`set_output` takes ``"default"`` only (``"pandas"`` and
+    ``"polars"`` raise a ``ValueError``, a 3-D panel having no DataFrame
+    form), and under ``sklearn.set_config(transform_output="pandas")``
+    ``transform`` warns and returns the numpy panel; see
+    :doc:`/guide/automl_tools`.
+
     Examples
     --------
     >>> import numpy as np
@@ -245,6 +252,13 @@ class Truncator(_LengthTransformer):
     Series shorter than ``length_`` are kept whole, followed by trailing NaN
     padding, so the output always has ``length_`` time steps; add a
     :class:`Padder` after it for another padding value.
+
+    The output is always a 3-D float32 numpy array:
+    :meth:`set_output` takes ``"default"`` only (``"pandas"`` and
+    ``"polars"`` raise a ``ValueError``, a 3-D panel having no DataFrame
+    form), and under ``sklearn.set_config(transform_output="pandas")``
+    ``transform`` warns and returns the numpy panel; see
+    :doc:`/guide/automl_tools`.
 
     Examples
     --------

@@ -84,6 +84,13 @@ class Normalizer(_PanelTransformer):
     :class:`sklearn.preprocessing.StandardScaler`. Statistics are computed in
     float64; the output is float32.
 
+    The output is always a 3-D float32 numpy array:
+    :meth:`set_output` takes ``"default"`` only (``"pandas"`` and
+    ``"polars"`` raise a ``ValueError``, a 3-D panel having no DataFrame
+    form), and under ``sklearn.set_config(transform_output="pandas")``
+    ``transform`` warns and returns the numpy panel; see
+    :doc:`/guide/automl_tools`.
+
     Examples
     --------
     >>> import numpy as np

@@ -88,6 +88,13 @@ class RollingFeatures(_PanelTransformer):
     padding in every output channel; missing values inside a series raise a
     ``ValueError`` (fill them with :class:`Interpolator` first).
 
+    The output is always a 3-D float32 numpy array:
+    :meth:`set_output` takes ``"default"`` only (``"pandas"`` and
+    ``"polars"`` raise a ``ValueError``, a 3-D panel having no DataFrame
+    form), and under ``sklearn.set_config(transform_output="pandas")``
+    ``transform`` warns and returns the numpy panel; see
+    :doc:`/guide/automl_tools`.
+
     Examples
     --------
     >>> import numpy as np
