@@ -20,6 +20,8 @@ classifier's ``input_scaling="auto"``.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import torch
 from torch import Tensor, nn
@@ -64,7 +66,17 @@ def resolve_input_scaling(input_scaling: str | None, X: np.ndarray) -> str | Non
     low, high = UNIT_RANGE
     observed = median[np.isfinite(median) & (median > 0)]
     off_unit = bool(np.any((observed < low) | (observed > high)))
-    return "series" if bool(np.any(ratio > SPREAD_LIMIT)) or off_unit else None
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN channel
+        level = np.nanmedian(np.abs(np.asarray(X, dtype=np.float64)), axis=(0, 2))
+    far = bool(np.any(level[np.isfinite(level)] > high))  # e.g. constant 1e6
+    return "series" if bool(np.any(ratio > SPREAD_LIMIT)) or off_unit or far else None
+
+
+def _asinh(u: Tensor) -> Tensor:
+    """``asinh`` written out (onnxruntime has no float64 Asinh kernel)."""
+    a = u.abs()
+    return torch.sign(u) * torch.log(a + torch.sqrt(a * a + 1.0))
 
 
 class SeriesScaling(nn.Module):
@@ -104,18 +116,19 @@ class SeriesScaling(nn.Module):
         return 3 * self.n_channels
 
     def _moments(self, x: Tensor, lengths: Tensor | None):
+        # in float64: squares of float32 values beyond ~1e19 overflow float32
         keep = length_mask(lengths, x.shape[-1], x)[:, None, :].to(x.dtype)
-        count = keep.sum(-1, keepdim=True).clamp_min(1.0)
-        mean = (x * keep).sum(-1, keepdim=True) / count
-        std = ((((x - mean) * keep) ** 2).sum(-1, keepdim=True) / count).sqrt()
-        return keep, mean, std
+        x64, keep64 = x.double(), keep.double()
+        count = keep64.sum(-1, keepdim=True).clamp_min(1.0)
+        mean = (x64 * keep64).sum(-1, keepdim=True) / count
+        var = (((x64 - mean) * keep64) ** 2).sum(-1, keepdim=True) / count
+        return keep, mean, var.sqrt()
 
     def _scale_features(self, mean: Tensor, std: Tensor) -> Tensor:
-        floor = 1e-3 * self.ref[None, :, None]
+        ref = self.ref[None, :, None].to(mean.dtype)
         return torch.cat(
-            [torch.log(std + floor), torch.asinh(mean / self.ref[None, :, None])],
-            dim=1,
-        )  # (batch, 2c, 1)
+            [torch.log(std + 1e-3 * ref), _asinh(mean / ref)], dim=1
+        )  # (batch, 2c, 1), in the moments' float64
 
     @torch.no_grad()
     def fit(self, x: Tensor, lengths: Tensor | None = None) -> SeriesScaling:
@@ -125,7 +138,8 @@ class SeriesScaling(nn.Module):
         lengths = as_lengths(lengths, x)
         _, mean, std = self._moments(x, lengths)
         ref = std[:, :, 0].median(dim=0).values
-        self.ref.copy_(torch.where(ref > 0, ref, torch.ones_like(ref)))
+        ref = torch.where((ref > 0) & torch.isfinite(ref), ref, torch.ones_like(ref))
+        self.ref.copy_(ref.float().clamp(1e-30, 1e30))
         feats = self._scale_features(mean, std)[:, :, 0]
         self.center.copy_(feats.mean(dim=0))
         spread = feats.std(dim=0, unbiased=False)
@@ -136,8 +150,10 @@ class SeriesScaling(nn.Module):
         lengths = as_lengths(lengths, x)
         keep, mean, std = self._moments(x, lengths)
         tiny = (std <= 10 * torch.finfo(torch.float32).eps * mean.abs()) | (std == 0)
-        z = (x - mean) / torch.where(tiny, torch.ones_like(std), std)
-        feats = self._scale_features(mean, std)
+        z = ((x.double() - mean) / torch.where(tiny, torch.ones_like(std), std)).to(
+            x.dtype
+        )
+        feats = self._scale_features(mean, std).to(x.dtype)
         feats = (
             (feats - self.center[None, :, None]) / self.spread[None, :, None]
         ).clamp(-_CLAMP, _CLAMP)
