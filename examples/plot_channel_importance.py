@@ -1,7 +1,7 @@
 """
-=====================================================================
+======================================================================
 Which sensor channels and which moments matter: permutation importance
-=====================================================================
+======================================================================
 
 BasicMotions holds 10-second smart-watch recordings (100 steps, 6
 channels; the UEA archive describes them as a 3-D accelerometer and a
