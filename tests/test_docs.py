@@ -25,6 +25,7 @@ API_MODULES = (
     "skseq.callbacks",
     "skseq.datasets",
     "skseq.plotting",
+    "skseq.automl",
     "skseq.inspection",
     "skseq.export",
     "skseq.sktime",
@@ -77,11 +78,6 @@ def test_parser_reads_autosummary_blocks():
         "   X\n   y\n\nProse.\n\n.. currentmodule:: b\n\n.. autosummary::\n\n   z\n"
     )
     assert _autosummary_entries(text) == {("a", "X"), ("a", "y"), ("b", "z")}
-
-
-def test_the_gallery_is_not_executed_by_the_docs_build():
-    conf = (DOCS / "conf.py").read_text()
-    assert '"plot_gallery": "False"' in conf
 
 
 @pytest.mark.parametrize("module_name", ("skseq.classifiers", "skseq.nn"))

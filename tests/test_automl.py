@@ -1,0 +1,334 @@
+"""skseq.automl.AutoSequenceClassifier: a budgeted search over skseq's networks
+and a MiniRocket baseline.
+
+Real data, short budgets: GunPoint made imbalanced (24 against 6 series, one
+channel, 150 steps), and four speakers of JapaneseVowels (12 channels,
+unequal lengths, string labels). Every fit must end within its budget plus
+10%, and never score below the baseline in cross-validation.
+"""
+
+import pickle
+import re
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import skseq.automl as automl
+from skseq.automl import AutoSequenceClassifier
+from skseq.datasets import load_dataset, make_imbalanced
+
+pytest.importorskip("optuna")
+
+COLUMNS = [
+    "candidate",
+    "params",
+    "mean_test_score",
+    "std_test_score",
+    "fit_seconds",
+    "epochs",
+    "status",
+    "note",
+    "selected",
+]
+
+
+@pytest.fixture(scope="module")
+def gunpoint():
+    X, y = load_dataset("GunPoint", split="train")
+    return make_imbalanced(X, y, minority="2", ratio=4, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def vowels():
+    """Four speakers (one made 5x rarer), 12 channels, 7-26 steps, NaN-padded."""
+    X, y = load_dataset("JapaneseVowels", split="train")
+    keep = np.isin(y, ["1", "2", "3", "4"])
+    return make_imbalanced(X[keep], y[keep], minority="2", ratio=5, random_state=0)
+
+
+def _timed_fit(clf, X, y):
+    start = time.perf_counter()
+    clf.fit(X, y)
+    return time.perf_counter() - start
+
+
+def _baseline(leaderboard):
+    row = leaderboard.iloc[0]
+    assert row["candidate"] == "MiniRocket" and row["status"] == "ok"
+    return float(row["mean_test_score"])
+
+
+# -------------------------------------------------------------- the search
+@pytest.fixture(scope="module")
+def searched(gunpoint):
+    """The default search (FCN, ResNet, InceptionTime, LSTM) for 20 s."""
+    X, y = gunpoint
+    clf = AutoSequenceClassifier(time_budget=20, random_state=0)
+    return clf, _timed_fit(clf, X, y)
+
+
+def test_short_budget_fit_within_budget_and_never_below_baseline(searched, gunpoint):
+    clf, seconds = searched
+    X, y = gunpoint
+    assert seconds <= 1.1 * 20, clf.leaderboard_
+    assert clf.fit_seconds_ <= 1.1 * 20
+    board = clf.leaderboard_
+    assert isinstance(board, pd.DataFrame) and list(board.columns) == COLUMNS
+    baseline = _baseline(board)
+    assert clf.best_score_ >= baseline
+    # networks were tried, with Optuna's pruning in play
+    trials = board[~board["candidate"].str.startswith("MiniRocket")]
+    assert len(trials) >= 2 and clf.n_trials_ >= 2
+    assert set(board["status"]) <= {"ok", "pruned", "failed", "budget"}
+    assert set(trials["candidate"].str.split(" ").str[0]) <= {
+        "FCN",
+        "ResNet",
+        "InceptionTime",
+        "LSTM",
+    }
+    assert board["selected"].sum() == 1
+    picked = board[board["selected"]].iloc[0]
+    assert picked["mean_test_score"] == pytest.approx(clf.best_score_)
+    assert set(clf.best_params_) >= {"model"}
+    tuned = board[board["candidate"].str.endswith("+ threshold")]
+    assert len(tuned) <= 1
+    assert set(tuned["note"]) <= {"kept", "no gain: not kept"}
+    # fitted attributes and predictions
+    assert list(clf.classes_) == ["1", "2"]
+    assert clf.n_features_in_ == 1 and clf.n_splits_ == 3
+    X_test, y_test = load_dataset("GunPoint", split="test")
+    pred = clf.predict(X_test)
+    assert pred.shape == (150,) and set(pred) <= {"1", "2"}
+    assert np.mean(pred == y_test) > 0.7
+    if hasattr(clf, "predict_proba"):
+        proba = clf.predict_proba(X_test[:5])
+        assert proba.shape == (5, 2) and np.allclose(proba.sum(1), 1)
+    assert hasattr(clf, "predict_proba") or hasattr(clf, "decision_function")
+
+
+def test_clone_and_pickle(searched, gunpoint):
+    clf, _ = searched
+    X, _ = gunpoint
+    fresh = clone(clf)
+    assert fresh.get_params() == clf.get_params()
+    assert not hasattr(fresh, "best_estimator_")
+    loaded = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+    pd.testing.assert_frame_equal(loaded.leaderboard_, clf.leaderboard_)
+    # the search's deadlines do not stay in the result: a clone refits freely
+    from skseq.automl import _TimeBudget
+
+    nets = [
+        step
+        for step in clone(clf.best_estimator_).get_params().values()
+        if hasattr(step, "callbacks")
+    ]
+    for net in nets:
+        assert not any(
+            isinstance(cb[1] if isinstance(cb, tuple) else cb, _TimeBudget)
+            for cb in (net.callbacks or [])
+        )
+
+
+def test_reproducible_under_random_state(gunpoint):
+    """Trials, scores and predictions repeat when max_trials and max_epochs
+    bind before the (generous) budget: with n_jobs=1 everything is seeded.
+    Only a budget that cuts training short makes epochs depend on the clock,
+    which the leaderboard's note reports."""
+    X, y = gunpoint
+
+    def fit():
+        clf = AutoSequenceClassifier(
+            time_budget=60,
+            models=["LSTM", "FCN"],
+            max_trials=4,
+            max_epochs=3,
+            n_jobs=1,
+            random_state=0,
+        )
+        seconds = _timed_fit(clf, X, y)
+        assert seconds < 60
+        return clf
+
+    first, second = fit(), fit()
+    if first.leaderboard_["note"].str.contains("cut").any():
+        pytest.skip("this machine was too slow for 3 epochs within the trial time")
+    a, b = first.leaderboard_, second.leaderboard_
+    assert a["candidate"].tolist() == b["candidate"].tolist()
+    assert a["params"].tolist() == b["params"].tolist()
+    assert a["status"].tolist() == b["status"].tolist()
+    np.testing.assert_allclose(
+        a["mean_test_score"].astype(float), b["mean_test_score"].astype(float)
+    )
+    assert first.best_params_ == second.best_params_
+    np.testing.assert_array_equal(first.predict(X), second.predict(X))
+    # and another seed proposes other trials
+    other = AutoSequenceClassifier(
+        time_budget=60,
+        models=["LSTM", "FCN"],
+        max_trials=2,
+        max_epochs=1,
+        random_state=1,
+    ).fit(X, y)
+    assert other.leaderboard_["params"].iloc[1] != a["params"].iloc[1]
+
+
+def test_too_small_budget_names_the_smallest_useful_one(gunpoint):
+    X, y = gunpoint
+    with pytest.raises(ValueError, match="too small") as info:
+        AutoSequenceClassifier(time_budget=0.05).fit(X, y)
+    message = str(info.value)
+    assert "time_budget=0.05" in message and "MiniRocket baseline" in message
+    smallest = int(re.search(r"time_budget >= (\d+)", message).group(1))
+    assert smallest >= 1
+    # the budget it names is enough for the baseline (cross-validation, refit)
+    clf = AutoSequenceClassifier(time_budget=smallest, models=[], random_state=0)
+    # (+1 s: the smallest budget is itself an estimate, from a subsample)
+    assert _timed_fit(clf, X, y) <= 1.1 * smallest + 1.0
+    assert clf.leaderboard_["candidate"].iloc[0] == "MiniRocket"
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"time_budget": 0}, "time_budget"),
+        ({"time_budget": -5.0}, "time_budget"),
+        ({"time_budget": float("inf")}, "time_budget"),
+        ({"models": ["FCN", "XGBoost"]}, "unknown model 'XGBoost'"),
+        ({"scoring": "f1_macroo"}, "not a scikit-learn scorer name"),
+        ({"imbalance": ["focal", "undersample"]}, "imbalance"),
+        ({"pruner": "median"}, "pruner"),
+        ({"models": [], "include_baseline": False}, "Nothing to search"),
+        ({"max_epochs": 0}, "max_epochs"),
+        ({"cv": 1}, "cv"),
+    ],
+)
+def test_bad_parameters_raise_clear_errors(gunpoint, params, match):
+    X, y = gunpoint
+    with pytest.raises(ValueError, match=match):
+        AutoSequenceClassifier(**params).fit(X, y)
+
+
+def test_bad_time_budget_is_an_invalid_parameter_error(gunpoint):
+    X, y = gunpoint
+    with pytest.raises(InvalidParameterError, match="'time_budget' parameter"):
+        AutoSequenceClassifier(time_budget="60").fit(X, y)
+
+
+# ------------------------------------------------------- data of all kinds
+def test_unequal_length_multivariate_string_labels(vowels):
+    X, y = vowels
+    assert np.isnan(X[:, :, -1]).any()  # NaN-padded
+    clf = AutoSequenceClassifier(time_budget=15, models=["LSTM", "FCN"], random_state=0)
+    seconds = _timed_fit(clf, X, y)
+    assert seconds <= 1.1 * 15, clf.leaderboard_
+    assert clf.best_score_ >= _baseline(clf.leaderboard_)
+    assert list(clf.classes_) == ["1", "2", "3", "4"] and clf.n_features_in_ == 12
+    X_test, y_test = load_dataset("JapaneseVowels", split="test")
+    keep = np.isin(y_test, clf.classes_)
+    # test series of other lengths than the longest training one
+    pred = clf.predict(X_test[keep][:, :, :20])
+    assert set(pred) <= set(clf.classes_)
+    assert np.mean(clf.predict(X_test[keep]) == y_test[keep]) > 0.8
+
+
+def test_string_labels_and_a_list_of_series(gunpoint):
+    X, y = gunpoint
+    labels = np.where(y == "1", "gun", "no gun").astype(object)
+    series = [x[:, : 150 - (i % 7)] for i, x in enumerate(X)]  # unequal lengths
+    clf = AutoSequenceClassifier(
+        time_budget=20, models=["LSTM"], max_trials=2, max_epochs=3, random_state=0
+    ).fit(series, labels)
+    assert sorted(clf.classes_) == ["gun", "no gun"]
+    assert set(clf.predict(series[:6])) <= {"gun", "no gun"}
+    assert clf.leaderboard_["candidate"].tolist()[:2] == ["MiniRocket", "LSTM"]
+
+
+def test_missing_values_are_interpolated_without_baseline(gunpoint):
+    X, y = gunpoint
+    X = X.copy()
+    X[0, 0, 10:14] = np.nan
+    X[3, 0, 50] = np.nan
+    clf = AutoSequenceClassifier(
+        time_budget=20,
+        models=["LSTM"],
+        include_baseline=False,
+        imbalance=["class_weight", "focal"],
+        max_trials=2,
+        max_epochs=3,
+        random_state=0,
+    ).fit(X, y)
+    board = clf.leaderboard_
+    assert not (board["candidate"] == "MiniRocket").any()
+    assert board["params"].iloc[0]["imbalance"] in ("class_weight", "focal")
+    pipe = clf.best_estimator_
+    pipe = getattr(pipe, "estimator_", pipe)
+    assert type(pipe.steps[0][1]).__name__ == "Interpolator"
+    assert clf.predict(X[:4]).shape == (4,)
+    assert clf.predict_proba(X[:4]).shape == (4, 2)
+    # the refitted network keeps no deadline of the search
+    net = pipe.steps[-1][1]
+    assert net.callbacks is None
+    budgets = [cb for _, cb in net.callbacks_ if isinstance(cb, automl._TimeBudget)]
+    assert all(cb.deadline is None and cb.limit_ is None for cb in budgets)
+
+
+def test_a_tuned_threshold_is_kept_only_when_it_scores_higher(gunpoint, monkeypatch):
+    X, y = gunpoint
+    clf = AutoSequenceClassifier(time_budget=20, models=[], random_state=0)
+    clf.fit(X, y)
+    board = clf.leaderboard_
+    assert board["candidate"].tolist() == ["MiniRocket", "MiniRocket + threshold"]
+    if board["note"].iloc[1] != "kept":  # no gain: the plain ridge, refitted
+        assert type(clf.best_estimator_).__name__ == "Pipeline"
+        assert "threshold" not in clf.best_params_
+    # a tuner that scores higher is kept: TunedThresholdClassifierCV (binary)
+    tune = automl._Search._tune
+
+    def better(self, pipe):
+        tuner, score, default = tune(self, pipe)
+        return tuner, score + 0.5, default
+
+    monkeypatch.setattr(automl._Search, "_tune", better)
+    clf = clone(clf).fit(X, y)
+    board = clf.leaderboard_
+    assert board["note"].iloc[1] == "kept" and board["selected"].tolist() == [
+        False,
+        True,
+    ]
+    assert type(clf.best_estimator_).__name__ == "TunedThresholdClassifierCV"
+    assert isinstance(clf.best_params_["threshold"], float)
+    assert clf.best_score_ == pytest.approx(board["mean_test_score"].iloc[1])
+    assert clf.decision_function(X[:3]).shape == (3,)
+    assert not hasattr(clf, "predict_proba")  # the ridge has none
+    np.testing.assert_array_equal(
+        pickle.loads(pickle.dumps(clf)).predict(X), clf.predict(X)
+    )
+
+
+def test_numpy_minirocket_without_numba(gunpoint, monkeypatch):
+    """Without numba (not a dependency of skseq) the baseline runs a numpy
+    port of MiniRocket, as accurate on GunPoint."""
+    monkeypatch.setattr(automl, "_has_numba", lambda: False)
+    X, y = gunpoint
+    clf = AutoSequenceClassifier(time_budget=20, models=[], random_state=0).fit(X, y)
+    assert clf.leaderboard_["params"].iloc[0]["implementation"] == "numpy"
+    features = clf.best_estimator_.named_steps["minirocket"]
+    assert features.backend_ == "numpy"
+    assert features.transform(X[:3]).shape == (3, 9996)
+    X_test, y_test = load_dataset("GunPoint", split="test")
+    assert np.mean(clf.predict(X_test) == y_test) > 0.9
+
+
+# ---------------------------------------------------- scikit-learn's checks
+@parametrize_with_checks(
+    [AutoSequenceClassifier(**AutoSequenceClassifier._get_test_params())],
+    expected_failed_checks=lambda est: est._more_expected_failed_checks(),
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
