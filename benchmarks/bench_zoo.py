@@ -425,6 +425,9 @@ def skseq_classifier(
         "lr": cfg.lr,
         "random_state": seed,
         "n_threads": 1,
+        # the hand loop and sktime feed the raw panel: so does skseq here
+        # (input_scaling="auto" would scale PLAID per series)
+        "input_scaling": None,
         **{f"module__{k}": v for k, v in spec.module_kwargs.items()},
     }
     kwargs.update(params)
