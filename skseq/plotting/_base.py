@@ -1,0 +1,38 @@
+"""Helpers shared by the displays: lazy matplotlib, new axes, runs of steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+# A run of time steps: ``(start, stop)``, half-open step indices, so a run
+# covers ``labels[start:stop]``. Every "span" in skseq.plotting is one of these.
+Span = tuple[int, int]
+
+
+def _pyplot(caller: str) -> Any:
+    """``matplotlib.pyplot``, imported when a display draws (not at import)."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # matplotlib is an optional dependency
+        raise ImportError(
+            f"{caller} needs matplotlib; install it with `pip install matplotlib`."
+        ) from exc
+    return plt
+
+
+def _axes_and_figure(
+    ax: Any, figsize: tuple[float, float], caller: str
+) -> tuple[Any, Any]:
+    """``ax`` and its figure, or a new constrained-layout figure of ``figsize``."""
+    if ax is None:
+        _, ax = _pyplot(caller).subplots(figsize=figsize, layout="constrained")
+    return ax, ax.figure
+
+
+def _runs(mask: np.ndarray) -> list[Span]:
+    """The :data:`Span` of every run of True in ``mask``."""
+    padded = np.concatenate(([False], mask, [False]))
+    change = np.flatnonzero(padded[1:] != padded[:-1])
+    return list(zip(change[0::2].tolist(), change[1::2].tolist(), strict=True))
