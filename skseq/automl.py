@@ -65,6 +65,8 @@ BASELINE = "MiniRocket"
 _MIN_FOLD_SECONDS = 0.3
 # at least this many trials share the search window (pruning ends bad ones early)
 _MIN_TRIALS = 3
+# greedy ensemble selection draws from this many best networks
+_ENSEMBLE_POOL = 8
 # the first rung of the pruners, in percent of a trial's planned epochs: during
 # the learning-rate warm-up (the first 10%) every network predicts one class,
 # so earlier scores rank nothing
@@ -418,6 +420,25 @@ def _disarm(obj: Any) -> None:
         inner = getattr(obj, name, None)
         if inner is not None and inner is not obj:
             _disarm(inner)
+    for name in ("estimators", "estimators_"):  # a VotingClassifier
+        for inner in getattr(obj, name, None) or []:
+            _disarm(inner[1] if isinstance(inner, tuple) else inner)
+
+
+class _StoredPredictions(ClassifierMixin, BaseEstimator):
+    """Stored out-of-fold probabilities posing as a fitted classifier, so that
+    any scorer can score a mixture of candidates without refitting them."""
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return self.proba_
+
+    def predict(self, X: Any) -> np.ndarray:
+        if self.threshold_ is not None:
+            return self.classes_[(self.proba_[:, 1] >= self.threshold_).astype(int)]
+        return self.classes_[np.argmax(self.proba_, axis=1)]
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        return self.proba_[:, 1] if self.proba_.shape[1] == 2 else self.proba_
 
 
 def _fit_fold(
@@ -430,8 +451,10 @@ def _fit_fold(
     deadline: float | None,
     max_seconds: float | None,
     extra: tuple = (),
+    keep_proba: bool = False,
 ) -> dict[str, Any]:
-    """Fit a clone on one training fold and score it on the test fold."""
+    """Fit a clone on one training fold and score it on the test fold (and,
+    with ``keep_proba``, keep its test-fold probabilities for ensembling)."""
     from .classifiers import BaseSequenceClassifier
 
     est = clone(estimator)
@@ -445,8 +468,12 @@ def _fit_fold(
         est.fit(X[train], y[train])
         seconds = _now() - start
         score = float(scorer(est, X[test], y[test]))
+        proba = None
+        if keep_proba and hasattr(est, "predict_proba"):
+            proba = np.asarray(est.predict_proba(X[test]), dtype=np.float64)
     epochs = len(net.history_) if budget is not None else None
     return {
+        "proba": proba,
         "score": score,
         "seconds": seconds,
         "epochs": epochs,
@@ -506,11 +533,16 @@ class AutoSequenceClassifier(ClassifierMixin, BaseEstimator):
        ``scoring``. On the first fold a skorch callback reports each epoch's
        validation score to the trial, and the pruner
        (successive halving by default) stops unpromising trials;
-    3. tunes the decision threshold of the winner
+    3. builds a greedy ensemble (Caruana et al., 2004, as auto-sklearn
+       does) of the networks' out-of-fold probabilities, ``ensemble_size``
+       picks with replacement; it replaces the winner only when its
+       cross-validated score is higher, and its decision threshold (two
+       classes) is then tuned on the same out-of-fold probabilities;
+    4. otherwise tunes the decision threshold of the winner
        (:class:`~sklearn.model_selection.TunedThresholdClassifierCV` for two
        classes, :class:`~skseq.model_selection.MulticlassThresholdClassifierCV`
        for more) and keeps it only when it raises the cross-validated score;
-    4. refits the winner on all the data.
+    5. refits the winner on all the data.
 
     Series with missing values inside them are filled by
     :class:`~skseq.transformers.Interpolator` first (in every candidate and
@@ -572,6 +604,13 @@ default="successive_halving"
     tune_threshold : bool, default=True
         Tune the decision threshold of the winner when the budget leaves
         time for it (one more cross-validation of the winner).
+    ensemble_size : int, default=5
+        Picks (with replacement) of greedy ensemble selection over the
+        networks' out-of-fold probabilities; ``0`` or ``1`` turns ensembling
+        off. The soft-voting ensemble (sklearn's ``VotingClassifier``, the
+        picks as weights) replaces the single winner only when it scores
+        higher in cross-validation and the refits of its members fit in the
+        budget left.
     verbose : int, default=0
         Print one line per candidate when > 0.
 
@@ -594,7 +633,8 @@ default="successive_halving"
     leaderboard_ : pandas.DataFrame
         One row per candidate, in the order evaluated: ``candidate``,
         ``params``, ``mean_test_score``, ``std_test_score``, ``fit_seconds``
-        (wall seconds of its cross-validation), ``epochs`` (mean over folds),
+        (wall seconds of its cross-validation), ``finished_at`` (seconds
+        since ``fit`` began), ``epochs`` (mean over folds),
         ``status`` (``"ok"``, ``"pruned"``, ``"failed"`` or ``"budget"``: not
         finished within the budget), ``note`` and ``selected``.
     classes_ : ndarray of shape (n_classes,)
@@ -636,8 +676,11 @@ default="successive_halving"
     ``max_epochs`` bind before the budget does (the leaderboard's ``note``
     says where the budget cut training).
 
-    Greedy ensemble selection over the candidates is not implemented: the
-    result is one model (with its decision threshold).
+    *Ensembles.* Every network trial keeps its test-fold probabilities, so
+    ensemble selection costs no extra training: any scorer scores a mixture
+    through a stored-prediction stand-in on the same folds, and the single
+    best model's score is reproduced exactly. The MiniRocket baseline has no
+    probabilities and never joins an ensemble.
 
     Examples
     --------
@@ -667,6 +710,7 @@ default="successive_halving"
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "max_trials": [None, Interval(Integral, 0, None, closed="left")],
         "tune_threshold": ["boolean"],
+        "ensemble_size": [Interval(Integral, 0, None, closed="left")],
         "verbose": ["verbose"],
     }
 
@@ -685,6 +729,7 @@ default="successive_halving"
         max_trials: int | None = None,
         pruner: str | Any | None = "successive_halving",
         tune_threshold: bool = True,
+        ensemble_size: int = 5,
         verbose: int = 0,
     ) -> None:
         self.time_budget = time_budget
@@ -699,6 +744,7 @@ default="successive_halving"
         self.max_trials = max_trials
         self.pruner = pruner
         self.tune_threshold = tune_threshold
+        self.ensemble_size = ensemble_size
         self.verbose = verbose
 
     # ------------------------------------------------------------ validation
@@ -1004,6 +1050,7 @@ class _Search:
 
     def add_row(self, **row: Any) -> dict[str, Any]:
         row.setdefault("note", "")
+        row["finished_at"] = _now() - self.t0
         self.rows.append(row)
         if (
             row["status"] == "ok"
@@ -1056,20 +1103,23 @@ class _Search:
             )
         )
         Xs, ys = self.panel(False)[idx], self.y[idx]
-        start = _now()
         if self.owner.include_baseline:
             what = "the MiniRocket baseline"
             est = _baseline_pipeline(False, self.baseline_seed)
-            with _quiet():
-                est.fit(Xs, ys).predict(Xs)
-            per_fit = _now() - start
         else:
             model = self.models[0]
             what = f"the first {model} network (3 epochs)"
             est = _model_class(model)(max_epochs=3, random_state=0)
-            with _quiet():
-                est.fit(Xs, ys).predict(Xs)
-            per_fit = _now() - start
+        # the first fit in a process pays one-off costs (numba compiles
+        # MiniRocket's kernels, torch its first graph) that do not grow with
+        # the data: time a second fit, after a warm-up on two series a class
+        warm = np.concatenate([np.flatnonzero(ys == c)[:2] for c in np.unique(ys)])
+        with _quiet():
+            clone(est).fit(Xs[warm], ys[warm])
+        start = _now()
+        with _quiet():
+            est.fit(Xs, ys).predict(Xs)
+        per_fit = _now() - start
         scale = max(1.0, n / len(idx))
         # the folds (in waves of parallel fits, each on (k-1)/k of the data)
         # and the refit
@@ -1079,13 +1129,15 @@ class _Search:
         smallest = 1.3 * estimate + probe + self.margin
         self.probe_seconds = probe
         if self.budget < smallest:
+            # the budget named has 25% headroom: the estimate itself varies
+            # from run to run with the machine's load
             raise ValueError(
                 f"time_budget={self.owner.time_budget!r} s is too small for this "
                 f"data ({n} series, {self.X.shape[1]} channel(s), "
                 f"{self.X.shape[2]} time steps): {what} alone needs about "
                 f"{estimate:.1f} s for {self.k}-fold cross-validation and the "
                 f"refit (timed on {len(idx)} series). Give time_budget >= "
-                f"{math.ceil(smallest)} (or fewer folds with cv=)."
+                f"{math.ceil(1.25 * smallest)} (or fewer folds with cv=)."
             )
 
     # ----------------------------------------------------------- baseline
@@ -1286,6 +1338,7 @@ class _Search:
             "config": config,
             "seed": seed,
         }
+        keep = self.owner.ensemble_size > 1
         try:
             net = self._network(
                 candidate,
@@ -1306,6 +1359,7 @@ class _Search:
                 trial_deadline,
                 per_fold,
                 extra=(("automl_prune", prune),),
+                keep_proba=keep,
             )
             epochs = int(first["epochs"])
             # the other folds train as long as the first did (same schedule)
@@ -1323,12 +1377,15 @@ class _Search:
                         self.scorer,
                         trial_deadline + 0.15 * wall,
                         1.5 * max(per_fold, first["seconds"]),
+                        keep_proba=keep,
                     )
                     for tr, te in rest
                 )
             scores = [r["score"] for r in results]
             cut = any(r["cut"] for r in results)
             params["max_epochs"] = epochs
+            if all(r["proba"] is not None for r in results):
+                row["oof"] = [r["proba"] for r in results]
             row.update(
                 mean_test_score=float(np.mean(scores)),
                 std_test_score=float(np.std(scores)),
@@ -1369,7 +1426,6 @@ class _Search:
         return Pipeline([*self.preprocessing(config["normalize"]), ("classifier", net)])
 
     def finish(self) -> None:
-        owner = self.owner
         best = self.best
         if best is None:
             # nothing finished within the budget: the best late finisher
@@ -1389,6 +1445,10 @@ class _Search:
                 + ". Give a larger time_budget."
             )
         deadline = self.end - 0.25 * self.margin
+        ensemble = self._ensemble(best, deadline)
+        if ensemble is not None:
+            self._select(*ensemble)
+            return
         pipe = self._pipeline(best, deadline)
         score = best["mean_test_score"]
         params = dict(best["params"])
@@ -1425,6 +1485,14 @@ class _Search:
         if final is None:
             with _quiet():
                 final = pipe.fit(self.X, self.y)
+        self._select(final, params, score, selected)
+
+    def _select(
+        self, final: Any, params: dict[str, Any], score: float, selected: dict
+    ) -> None:
+        """Set the search's results on the owner: the final model, its
+        parameters and score, and the leaderboard with ``selected`` marked."""
+        owner = self.owner
         _disarm(final)
         owner.best_estimator_ = final
         owner.best_params_ = params
@@ -1438,6 +1506,7 @@ class _Search:
             "mean_test_score",
             "std_test_score",
             "fit_seconds",
+            "finished_at",
             "epochs",
             "status",
             "note",
@@ -1446,6 +1515,128 @@ class _Search:
         owner.leaderboard_ = pd.DataFrame(
             [{c: r.get(c) for c in columns} for r in self.rows], columns=columns
         )
+
+    # ---------------------------------------------------------- ensembling
+    def _oof_score(
+        self, oof: list[np.ndarray], threshold: float | None = None
+    ) -> float:
+        """Mean score over the folds of stored out-of-fold probabilities (the
+        same folds and scorer every candidate's ``mean_test_score`` used)."""
+        scores = []
+        for (_, te), proba in zip(self.splits, oof):
+            stored = _StoredPredictions()
+            stored.classes_ = self.owner.classes_
+            stored.proba_, stored.threshold_ = proba, threshold
+            scores.append(
+                float(self.scorer(stored, np.zeros((len(te), 1)), self.y[te]))
+            )
+        return float(np.mean(scores))
+
+    def _greedy(self) -> dict[str, Any] | None:
+        """Greedy ensemble selection with replacement (Caruana et al., 2004,
+        as auto-sklearn does): start from the best network, repeatedly add
+        the candidate whose inclusion in the probability average raises the
+        out-of-fold score most, stop when none does or at ``ensemble_size``
+        picks. ``None`` unless at least two distinct networks are picked."""
+        pool = sorted(
+            (r for r in self.rows if r["status"] == "ok" and r.get("oof")),
+            key=lambda r: -r["mean_test_score"],
+        )[:_ENSEMBLE_POOL]
+        if self.owner.ensemble_size < 2 or len(pool) < 2:
+            return None
+        picks = [0]
+        total = [p.copy() for p in pool[0]["oof"]]
+        score = self._oof_score(total)
+        for _ in range(self.owner.ensemble_size - 1):
+            n = len(picks) + 1
+            tried = [
+                self._oof_score([(t + q) / n for t, q in zip(total, cand["oof"])])
+                for cand in pool
+            ]
+            j = int(np.argmax(tried))
+            if tried[j] <= score + 1e-12:
+                break
+            picks.append(j)
+            total = [t + q for t, q in zip(total, pool[j]["oof"])]
+            score = tried[j]
+        if len(set(picks)) < 2:
+            return None
+        members = sorted(set(picks))
+        return {
+            "members": [pool[j] for j in members],
+            "weights": [picks.count(j) for j in members],
+            "score": score,
+            "oof": [t / len(picks) for t in total],
+        }
+
+    def _ensemble(self, best: dict[str, Any], deadline: float) -> tuple | None:
+        """The greedy ensemble, refitted, when it beats ``best`` in
+        cross-validation and its members' refits fit in the budget left:
+        ``(final, params, score, row)`` for :meth:`_select`, else ``None``."""
+        from sklearn.ensemble import VotingClassifier
+        from sklearn.model_selection import FixedThresholdClassifier
+
+        found = self._greedy()
+        if found is None or found["score"] <= best["mean_test_score"] + 1e-12:
+            return None
+        members, weights = found["members"], found["weights"]
+        names = [f"{m['candidate']}#{m['trial']}" for m in members]
+        row = {
+            "candidate": "ensemble of "
+            + ", ".join(f"{w}x {n}" if w > 1 else n for n, w in zip(names, weights)),
+            "model": "ensemble",
+            "params": {
+                "members": [m["params"] for m in members],
+                "weights": weights,
+            },
+            "mean_test_score": found["score"],
+            "std_test_score": np.nan,
+            "fold_seconds": np.nan,
+            "epochs": np.nan,
+            "trial": None,
+        }
+        # the members refit one after another (no threshold tuning by refits)
+        cost = sum(
+            1.2 * m["fold_seconds"] * len(self.y) / self.n_train for m in members
+        )
+        start = _now()
+        if self.left() - self.margin < cost:
+            self.add_row(
+                **row,
+                fit_seconds=0.0,
+                status="budget",
+                note=f"no time left to refit its members (~{cost:.0f}s)",
+            )
+            return None
+        threshold = None
+        if len(self.owner.classes_) == 2 and self.tunes({"model": "ensemble"}):
+            p = np.concatenate([o[:, 1] for o in found["oof"]])
+            candidates = np.unique(np.quantile(p, np.linspace(0.02, 0.98, 49)))
+            tuned = [self._oof_score(found["oof"], t) for t in candidates]
+            i = int(np.argmax(tuned))
+            if tuned[i] > found["score"] + 1e-12:
+                threshold = float(candidates[i])
+                row["mean_test_score"] = tuned[i]
+        voting = VotingClassifier(
+            [(f"m{i}", self._pipeline(m, deadline)) for i, m in enumerate(members)],
+            voting="soft",
+            weights=weights,
+        )
+        final = voting
+        if threshold is not None:
+            final = FixedThresholdClassifier(
+                voting, threshold=threshold, response_method="predict_proba"
+            )
+            row["params"]["threshold"] = threshold
+        with _quiet():
+            final.fit(self.X, self.y)
+        row = self.add_row(
+            **row,
+            fit_seconds=_now() - start,
+            status="ok",
+            note="threshold tuned out of fold" if threshold is not None else "",
+        )
+        return final, dict(row["params"], model="ensemble"), row["mean_test_score"], row
 
     def _tune(self, pipe: Pipeline) -> tuple[Any, float, float]:
         """Threshold tuner around ``pipe`` on the search's splits (refitting

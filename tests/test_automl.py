@@ -30,6 +30,7 @@ COLUMNS = [
     "mean_test_score",
     "std_test_score",
     "fit_seconds",
+    "finished_at",
     "epochs",
     "status",
     "note",
@@ -323,6 +324,149 @@ def test_numpy_minirocket_without_numba(gunpoint, monkeypatch):
     assert features.transform(X[:3]).shape == (3, 9996)
     X_test, y_test = load_dataset("GunPoint", split="test")
     assert np.mean(clf.predict(X_test) == y_test) > 0.9
+
+
+# --------------------------------------------------------------- ensembles
+def _search_state(monkeypatch):
+    """Patch the search's final stage to keep its state for inspection."""
+    seen = {}
+    finish = automl._Search.finish
+
+    def keep(self):
+        seen["search"] = self
+        return finish(self)
+
+    monkeypatch.setattr(automl._Search, "finish", keep)
+    return seen
+
+
+def test_out_of_fold_probabilities_reproduce_every_trial_score(gunpoint, monkeypatch):
+    """Ensembling needs no refits: the stored test-fold probabilities of each
+    trial give back its cross-validated score exactly."""
+    seen = _search_state(monkeypatch)
+    X, y = gunpoint
+    clf = AutoSequenceClassifier(
+        time_budget=30,
+        models=["FCN"],
+        max_trials=2,
+        max_epochs=4,
+        pruner=None,
+        tune_threshold=False,
+        random_state=0,
+    ).fit(X, y)
+    search = seen["search"]
+    trials = [r for r in search.rows if r.get("trial") is not None]
+    assert trials and all(r["status"] == "ok" and r.get("oof") for r in trials)
+    for row in trials:
+        assert [len(p) for p in row["oof"]] == [len(te) for _, te in search.splits]
+        assert search._oof_score(row["oof"]) == pytest.approx(row["mean_test_score"])
+    assert "finished_at" in clf.leaderboard_
+    assert clf.leaderboard_["finished_at"].is_monotonic_increasing
+    # ensemble_size=0: nothing kept, no ensemble row
+    clf = clone(clf).set_params(ensemble_size=0).fit(X, y)
+    assert not any(r.get("oof") for r in seen["search"].rows)
+    assert not clf.leaderboard_["candidate"].str.startswith("ensemble").any()
+
+
+def test_greedy_selection_adds_complementary_candidates():
+    """Three candidates, each wrong on a different third of the series: each
+    scores 2/3, their average is right everywhere; the greedy selection finds
+    it and stops adding when nothing improves."""
+    from sklearn.metrics import get_scorer
+
+    y = np.repeat(["a", "b"], 15)
+    splits = [
+        (np.setdiff1d(np.arange(30), te), te) for te in np.split(np.arange(30), 3)
+    ]
+    owner = AutoSequenceClassifier(ensemble_size=5)
+    owner.classes_ = np.array(["a", "b"])
+    search = automl._Search(
+        owner=owner,
+        X=np.zeros((30, 1, 5)),
+        y=y,
+        splits=splits,
+        scorer=get_scorer("accuracy"),
+        models=[],
+        interpolate=False,
+        t0=0.0,
+        end=1e9,
+        rng=None,
+    )
+    truth = (y == "b").astype(int)
+    thirds = np.arange(30) // 10
+    for k, score in zip(range(3), [0.7, 0.68, 0.66]):
+        right = np.where(thirds == k, 1 - truth, truth)  # wrong on third k
+        proba = np.where(right[:, None] == np.arange(2), 0.9, 0.1)
+        proba[thirds == k] = np.where(
+            right[thirds == k, None] == np.arange(2), 0.6, 0.4
+        )
+        search.rows.append(
+            {
+                "status": "ok",
+                "mean_test_score": score,
+                "candidate": f"c{k}",
+                "trial": k,
+                "oof": [proba[te] for _, te in splits],
+            }
+        )
+    for row in search.rows:  # the stand-in scores each third right but one
+        assert search._oof_score(row["oof"]) == pytest.approx(2 / 3)
+    found = search._greedy()
+    assert found is not None
+    assert found["score"] == pytest.approx(1.0)
+    assert len(found["members"]) >= 2 and sum(found["weights"]) <= 5
+    owner.ensemble_size = 1
+    assert search._greedy() is None
+
+
+def test_an_ensemble_that_scores_higher_replaces_the_winner(gunpoint, monkeypatch):
+    X, y = gunpoint
+    greedy = automl._Search._greedy
+
+    def better(self):
+        found = greedy(self)
+        if found is None:  # force the two best networks into one
+            pool = sorted(
+                (r for r in self.rows if r["status"] == "ok" and r.get("oof")),
+                key=lambda r: -r["mean_test_score"],
+            )[:2]
+            assert len(pool) == 2
+            found = {
+                "members": pool,
+                "weights": [1, 1],
+                "oof": [(a + b) / 2 for a, b in zip(pool[0]["oof"], pool[1]["oof"])],
+            }
+        found["score"] = 2.0  # above any real score
+        return found
+
+    monkeypatch.setattr(automl._Search, "_greedy", better)
+    clf = AutoSequenceClassifier(
+        time_budget=30,
+        models=["FCN"],
+        max_trials=2,
+        max_epochs=4,
+        pruner=None,
+        random_state=0,
+    )
+    seconds = _timed_fit(clf, X, y)
+    assert seconds <= 1.1 * 30
+    board = clf.leaderboard_
+    picked = board[board["selected"]].iloc[0]
+    assert picked["candidate"].startswith("ensemble of ")
+    assert clf.best_params_["model"] == "ensemble"
+    assert len(clf.best_params_["members"]) == 2
+    final = clf.best_estimator_
+    voting = getattr(final, "estimator", final)
+    assert type(voting).__name__ == "VotingClassifier" and voting.voting == "soft"
+    proba = clf.predict_proba(X[:5])
+    assert proba.shape == (5, 2) and np.allclose(proba.sum(1), 1)
+    np.testing.assert_array_equal(
+        pickle.loads(pickle.dumps(clf)).predict(X), clf.predict(X)
+    )
+    # the search's deadlines are gone from the refitted members
+    for member in voting.estimators_:
+        cbs = member.steps[-1][1].callbacks or []
+        assert not any(isinstance(c[1], automl._TimeBudget) for c in cbs)
 
 
 # ---------------------------------------------------- scikit-learn's checks
