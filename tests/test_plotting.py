@@ -8,18 +8,28 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from sklearn.metrics import (
+    ConfusionMatrixDisplay,
     balanced_accuracy_score,
     confusion_matrix,
     f1_score,
+    precision_recall_curve,
     precision_score,
     recall_score,
 )
+from sklearn.metrics import PrecisionRecallDisplay as SklearnPRDisplay
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from skseq.classifiers import AttentionLSTMClassifier, LSTMClassifier
 from skseq.datasets import load_dataset, load_mitdb
+from skseq.inspection import permutation_importance
 from skseq.plotting import (
+    AttentionDisplay,
+    ConfusionDisplay,
+    HistoryDisplay,
+    ImportanceDisplay,
+    PrecisionRecallDisplay,
+    RecordingDisplay,
     plot_attention,
     plot_confusion,
     plot_history,
@@ -57,7 +67,7 @@ def stopped_net(italy):
 
 
 @pytest.fixture(scope="module")
-def vowels_attention():
+def vowels_clf():
     X, y = load_dataset("JapaneseVowels", split="train")
     clf = AttentionLSTMClassifier(
         module__hidden_size=8,
@@ -66,6 +76,12 @@ def vowels_attention():
         random_state=0,
         n_threads=1,
     ).fit(X, y)
+    return X, y, clf
+
+
+@pytest.fixture(scope="module")
+def vowels_attention(vowels_clf):
+    X, y, clf = vowels_clf
     return X, y, clf.attention_weights(X)
 
 
@@ -300,3 +316,192 @@ def test_precision_recall_multiclass_decisions():
         plot_precision_recall(y, proba, pos_label="7")
     with pytest.raises(ValueError, match="2 columns but y_true has 3 classes"):
         plot_precision_recall(y, proba[:, :2], pos_label="2")
+
+
+# ------------------------------------------------------------ display API
+# Every display computes in a classmethod (attributes), draws in plot(ax=...)
+# (artists ending in _), and can draw again on other Axes without recomputing.
+def _redraw(display, **kwargs):
+    """Draw ``display`` again on a new Axes; that Axes, checked to be ``ax_``."""
+    _, ax = plt.subplots()
+    assert display.plot(ax=ax, **kwargs) is display
+    assert display.ax_ is ax and display.figure_ is ax.figure
+    return ax
+
+
+def test_history_display_attributes_and_redraw(stopped_net):
+    history = stopped_net.history_
+    display = HistoryDisplay.from_estimator(stopped_net)
+    np.testing.assert_array_equal(display.epochs, history[:, "epoch"])
+    np.testing.assert_allclose(display.curves["valid_loss"], history[:, "valid_loss"])
+    assert display.best_monitor == "valid_f1_macro" and display.name == "LSTMClassifier"
+    best = history[:, "epoch"][int(np.argmax(history[:, "valid_f1_macro"]))]
+    assert display.best_epoch == best
+    assert display.lines_["valid_f1_macro"].axes is display.axes_[1]
+    assert len(display.best_lines_) == 2 and display.ax_ is display.axes_[0]
+    ax = _redraw(display)  # one Axes: scores on its twin
+    assert display.lines_["train_loss"].axes is ax
+    assert display.lines_["valid_acc"].axes is display.axes_[1] is not ax
+    rows = HistoryDisplay.from_history(history, metrics=[])
+    assert list(rows.curves) == ["train_loss", "valid_loss"] and rows.name == "net"
+    with pytest.raises(ValueError, match="from_history"):
+        HistoryDisplay.from_estimator(list(history))
+
+
+def test_confusion_display_from_estimator_and_redraw(stopped_net, italy):
+    X, y = italy
+    display = ConfusionDisplay.from_estimator(stopped_net, X, y, normalize="true")
+    assert isinstance(display, ConfusionMatrixDisplay)
+    pred = stopped_net.predict(X)
+    np.testing.assert_allclose(
+        display.confusion_matrix, confusion_matrix(y, pred, normalize="true")
+    )
+    assert display.f1_macro == pytest.approx(f1_score(y, pred, average="macro"))
+    assert display.balanced_accuracy == pytest.approx(balanced_accuracy_score(y, pred))
+    assert display.text_[0, 0].get_text() == f"{display.confusion_matrix[0, 0]:.2f}"
+    ax = _redraw(display, title="again")
+    assert ax.get_title() == "again" and display.im_ in ax.get_images()
+    # built from a matrix alone: counts, no scores, no title
+    bare = ConfusionDisplay(np.array([[3, 1], [0, 2]])).plot()
+    assert bare.ax_.get_title() == "" and bare.text_[0, 1].get_text() == "1"
+
+
+def test_attention_display_from_estimator_matches_from_weights(vowels_clf):
+    X, y, clf = vowels_clf
+    display = AttentionDisplay.from_estimator(clf, X, instances=[3, 1], labels=y)
+    weights = AttentionDisplay.from_weights(
+        X, clf.attention_weights(X), instances=[3, 1]
+    )
+    np.testing.assert_allclose(display.relative_weights, weights.relative_weights)
+    assert display.tick_labels == [f"#3 ({y[3]})", f"#1 ({y[1]})"]
+    assert [s.shape[0] for s in display.series] == [X.shape[1]] * 2
+    assert len(display.lines_) == 2 * X.shape[1]
+    ax = _redraw(display, cmap="Greys")
+    assert display.image_.axes is ax and display.image_.get_cmap().name == "Greys"
+    assert display.colorbar_.ax in ax.figure.axes
+    with pytest.raises(TypeError, match="no attention_weights"):
+        AttentionDisplay.from_estimator(LSTMClassifier(), X)
+
+
+@pytest.mark.filterwarnings("ignore:.*did not learn")  # one epoch is enough here
+def test_attention_display_from_a_pipeline(vowels_clf):
+    X, y, _ = vowels_clf
+    clf = AttentionLSTMClassifier(
+        module__hidden_size=4,
+        module__attention_size=4,
+        max_epochs=1,
+        random_state=0,
+        n_threads=1,
+    )
+    pipe = make_pipeline(Normalizer(), clf).fit(X[:80], y[:80])
+    display = AttentionDisplay.from_estimator(pipe, X[:80], n_instances=2)
+    Xt = pipe[0].transform(X[:80])  # the weights belong to the scaled series
+    lengths = X.shape[2] - np.isnan(X[:2, 0]).sum(axis=1)
+    np.testing.assert_allclose(display.series[0], Xt[0][:, : lengths[0]], rtol=1e-6)
+
+
+class _StepModel:
+    """A fitted per-step classifier stand-in: fixed labels and probabilities."""
+
+    classes_ = np.array(["idle", "run", "walk"])
+
+    def __init__(self, labels):
+        self.labels = labels
+
+    def predict(self, recording):
+        return self.labels
+
+    def predict_proba(self, recording):
+        proba = np.full((len(self.labels), 3), 0.1)
+        proba[
+            np.arange(len(self.labels)), np.searchsorted(self.classes_, self.labels)
+        ] = 0.8
+        return proba
+
+
+def test_recording_display_spans_and_redraw():
+    y = np.array(
+        ["idle"] * 10 + ["walk"] * 5 + ["idle"] * 5 + ["run"] * 3 + ["walk"] * 2
+    )
+    pred = np.concatenate([["idle"], y[:-1]])  # one step late
+    signal = np.sin(np.arange(25.0))
+    display = RecordingDisplay.from_estimator(
+        _StepModel(pred), signal, y, threshold=0.5
+    )
+    # one type for every span: (start, stop) runs of steps, half-open
+    assert display.true_spans == {"run": [(20, 23)], "walk": [(10, 15), (23, 25)]}
+    assert display.predicted_spans == {"run": [(21, 24)], "walk": [(11, 16), (24, 25)]}
+    assert list(display.proba) == ["P(run)", "P(walk)"]
+    np.testing.assert_allclose(display.proba["P(run)"][21:24], 0.8)
+    first, second = display.true_patches_["walk"]
+    assert (first.get_x(), first.get_x() + first.get_width()) == (9.5, 14.5)
+    assert [len(p) for p in display.predicted_patches_.values()] == [1, 2]
+    assert display.threshold_line_.get_ydata()[0] == 0.5
+    ax = _redraw(display)
+    assert display.proba_ax_ is not ax and display.proba_ax_.figure is ax.figure
+    assert display.lines_[0].axes is ax and len(ax.patches) == 6
+    assert set(display.proba_lines_) == {"P(run)", "P(walk)"}
+    bare = RecordingDisplay(signal[None, :]).plot()
+    assert bare.proba_ax_ is None and bare.true_patches_ == {}
+
+
+def test_precision_recall_display_from_estimator(stopped_net, italy):
+    X, y = italy
+    pos = stopped_net.classes_[1]
+    display = PrecisionRecallDisplay.from_estimator(
+        stopped_net, X, y, threshold=0.3, y_pred={"predict": stopped_net.predict(X)}
+    )
+    assert isinstance(display, SklearnPRDisplay)
+    scores = stopped_net.predict_proba(X)[:, 1]
+    precision, recall, _ = precision_recall_curve(y == pos, scores)
+    np.testing.assert_allclose(display.precision, precision)
+    np.testing.assert_allclose(display.recall, recall)
+    assert display.pos_label == pos and display.name == "LSTMClassifier"
+    assert [p.label for p in display.operating_points] == [
+        "threshold 0.30",
+        "threshold 0.50",
+        "predict",
+    ]
+    point = display.operating_points[0]
+    assert point.precision == pytest.approx(precision_score(y == pos, scores >= 0.3))
+    assert point.recall == pytest.approx(recall_score(y == pos, scores >= 0.3))
+    assert len(display.points_) == 3 and display.line_.axes is display.ax_
+    ax = _redraw(display, plot_chance_level=False)
+    assert display.chance_level_ is None and display.points_[0].axes is ax
+    assert ax.get_xlabel() == f"Recall of class {pos}"
+
+
+def test_importance_display_from_estimator_and_redraw(stopped_net, italy):
+    X, y = italy
+    display = ImportanceDisplay.from_estimator(
+        stopped_net,
+        X,
+        y,
+        scoring="f1_macro",
+        by="segment",
+        n_segments=4,
+        n_repeats=3,
+        random_state=0,
+    )
+    result = permutation_importance(
+        stopped_net,
+        X,
+        y,
+        scoring="f1_macro",
+        by="segment",
+        n_segments=4,
+        n_repeats=3,
+        random_state=0,
+    )
+    np.testing.assert_allclose(display.importances, result.importances)
+    assert display.feature_names == [str(n) for n in result.feature_names]
+    assert display.metric == "f1_macro" and "f1_macro" in display.ax_.get_xlabel()
+    order = np.argsort(-result.importances_mean, kind="stable")
+    np.testing.assert_array_equal(display.order_, order)
+    assert display.boxes_ is not None and display.bars_ is None
+    ax = _redraw(display, kind="bar", top=2, sort=False)
+    np.testing.assert_array_equal(display.order_, [0, 1])
+    assert display.boxes_ is None and len(display.bars_) == 2
+    assert [t.get_text() for t in ax.get_yticklabels()] == display.feature_names[1::-1]
+    with pytest.raises(ValueError, match="kind must be"):
+        display.plot(kind="violin")
