@@ -34,6 +34,7 @@ from skseq.windows import (
     step_scorer,
     unwindow,
 )
+from skseq.windows._arithmetic import _step_sums
 
 
 def _flatten(X):
@@ -327,6 +328,29 @@ def test_unwindow_averages_overlaps_and_marks_gaps():
     np.testing.assert_array_equal(parts[1][:, 0], [4, 4])
 
 
+@pytest.mark.parametrize("batch_size", [None, 1, 2, 5, 100])
+def test_step_sums_streams_the_sums_of_every_covered_step(batch_size):
+    # the one window-to-step averaging behind unwindow and predict (issue 17)
+    rng = np.random.RandomState(0)
+    starts = np.array([0, 2, 3, 3, 9, 14])  # steps 7 and 8: no window
+    values = rng.rand(starts.size, 2)
+    expected = np.zeros((16, 3))
+    for s, v in zip(starts, values, strict=True):
+        expected[s : s + 4] += [*v, 1.0]  # the window at 14 is clipped at 16
+    sums, end = np.zeros((16, 3)), 0
+    for lo, part in _step_sums(starts, 4, 16, values.__getitem__, batch_size):
+        assert lo >= end  # in step order, each step once
+        sums[lo : lo + len(part)], end = part, lo + len(part)
+    assert end == 16
+    np.testing.assert_allclose(sums, expected, rtol=0, atol=1e-12)
+    if batch_size is None:  # one batch: exactly what unwindow divides
+        covered = expected[:, 2] > 0
+        np.testing.assert_array_equal(
+            unwindow(values, starts, 4, 16)[covered],
+            (sums[:, :2] / sums[:, 2:])[covered],
+        )
+
+
 # --------------------------------------------------- WindowedClassifier
 
 
@@ -368,6 +392,8 @@ def test_streamed_prediction_equals_unwindowing_all_windows():
         for got, ref in zip(clf.predict_proba(X), reference, strict=True):
             # float32 windows: batch composition moves the last bits only
             np.testing.assert_allclose(got, ref, rtol=0, atol=1e-6)
+            if batch == 1000:  # same batches, same averaging routine: same bits
+                np.testing.assert_array_equal(got, ref)
     # the last window always ends at the recording's end: an extra one,
     # aligned to the end, when the regular windows stop short of it
     short = 0

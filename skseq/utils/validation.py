@@ -51,39 +51,135 @@ def _pandas_panel_to_list(X: pd.DataFrame) -> list[np.ndarray]:
     return [np.asarray(f, dtype=float).T for f in frames]
 
 
-def _ragged_to_array(X: Sequence[Any]) -> np.ndarray:
-    """Pad a list of ``(n_channels, length_i)`` or ``(length_i,)`` series with NaN."""
+# What a list item is called in messages, and what it must look like: panels
+# hold *series*; skseq.windows cuts long *recordings* (same checks, its words).
+_ITEM_WORDS = {
+    "series": {
+        "sparse": "Sparse series are not supported; pass dense arrays "
+        "(e.g. call .toarray() on each series).",
+        "numeric": "every series must be a numeric array of shape (n_channels, "
+        "length) or (length,).",
+        "ndim": "each series in a list must be 1-D (length,) or 2-D "
+        "(n_channels, length).",
+        "channels": "All series need the same channels, each of shape "
+        "(n_channels, length_i).",
+    },
+    "recording": {
+        "sparse": "Recording {i} is a sparse matrix; pass dense arrays "
+        "(e.g. call .toarray() on it).",
+        "numeric": "every recording must be a numeric array.",
+        "ndim": "each recording must be 1-D (n_timepoints,) or 2-D.",
+        "channels": "Check time_axis={axis}: recordings are read as {layout}.",
+    },
+}
+
+
+def _float_series(
+    s: Any, i: int, *, noun: str = "series", complex_fix: str | None = None
+) -> np.ndarray:
+    """One list item as a float array of any shape; float input is not copied.
+
+    Other numbers become float64 (``None`` becomes NaN). Complex input is
+    refused with ``complex_fix`` as the advice, or else cast to real (numpy's
+    ``ComplexWarning``), as a ragged panel always has been.
+    """
+    words = _ITEM_WORDS[noun]
+    if sp.issparse(s):
+        raise TypeError(words["sparse"].format(i=i))
+    if isinstance(s, pd.DataFrame | pd.Series):
+        s = s.to_numpy()
+    try:
+        arr = np.asarray(s)
+        if arr.dtype.kind == "f":
+            return arr
+        if arr.dtype.kind != "c" or complex_fix is None:
+            return np.asarray(s, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{noun.capitalize()} {i} could not be converted to float ({exc}); "
+            + words["numeric"]
+        ) from exc
+    raise TypeError(f"{noun.capitalize()} {i} is complex ({arr.dtype}); {complex_fix}")
+
+
+def _as_series_list(
+    X: Sequence[Any],
+    *,
+    noun: str = "series",
+    time_axis: int = -1,
+    allow_empty: bool = True,
+    complex_fix: str | None = None,
+) -> list[np.ndarray]:
+    """Every item of a list as a float ``(n_channels, length_i)`` array.
+
+    The one place that reads a list of unequal-length series (or recordings,
+    for :mod:`skseq.windows`): float input is never copied, a 1-D item is one
+    channel, and every item must have the channels of the first.
+
+    Parameters
+    ----------
+    X : sequence of array-like
+        The series.
+    noun : {"series", "recording"}, default="series"
+        What an item is called in error messages.
+    time_axis : {-1, 0}, default=-1
+        Axis of time in a 2-D item; with 0, items are ``(length_i,
+        n_channels)`` tables, returned transposed (a view), and 1-D items
+        are refused.
+    allow_empty : bool, default=True
+        Whether an item may have no channel or no time step.
+    complex_fix : str or None, default=None
+        Advice for complex items, which are then refused (see
+        :func:`_float_series`).
+
+    Returns
+    -------
+    series : list of ndarray of shape (n_channels, length_i)
+    """
+    words = _ITEM_WORDS[noun]
     series = []
     for i, s in enumerate(X):
-        if sp.issparse(s):
-            raise TypeError(
-                "Sparse series are not supported; pass dense arrays "
-                "(e.g. call .toarray() on each series)."
-            )
-        try:
-            arr = np.asarray(s, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(
-                f"Series {i} could not be converted to float ({exc}); every series "
-                "must be a numeric array of shape (n_channels, length) or (length,)."
-            ) from exc
+        arr = _float_series(s, i, noun=noun, complex_fix=complex_fix)
         if arr.ndim == 1:
+            if time_axis == 0:
+                raise ValueError(
+                    f"{noun.capitalize()} {i} is 1-D, but time_axis=0 reads "
+                    f"{noun}s as tables (n_timepoints, n_channels); reshape a "
+                    "single channel with rec.reshape(-1, 1), or use time_axis=-1."
+                )
             arr = arr[None, :]
-        if arr.ndim != 2:
+        elif arr.ndim == 2:
+            if time_axis == 0:
+                arr = arr.T  # a view: channels first, as everywhere in skseq
+        else:
             raise ValueError(
-                f"Series {i} has {arr.ndim} dimensions; each series in a list must "
-                "be 1-D (length,) or 2-D (n_channels, length)."
+                f"{noun.capitalize()} {i} has {arr.ndim} dimensions; " + words["ndim"]
+            )
+        if not allow_empty and (arr.shape[0] == 0 or arr.shape[1] == 0):
+            raise ValueError(
+                f"{noun.capitalize()} {i} has shape {arr.shape} (channels, time "
+                f"steps); every {noun} needs at least 1 channel and 1 time step."
             )
         series.append(arr)
-    n_channels = {s.shape[0] for s in series}
-    if len(n_channels) > 1:
-        counts = [s.shape[0] for s in series]
+    counts = [s.shape[0] for s in series]
+    if len(set(counts)) > 1:
         first_bad = next(i for i, c in enumerate(counts) if c != counts[0])
-        raise ValueError(
-            f"Inconsistent channel counts: series 0 has {counts[0]} channels but "
-            f"series {first_bad} has {counts[first_bad]}. All series need the same "
-            "channels, each of shape (n_channels, length_i)."
+        fix = words["channels"].format(
+            axis="0" if time_axis == 0 else "-1",
+            layout="(n_timepoints, n_channels)."
+            if time_axis == 0
+            else "(n_channels, n_timepoints).",
         )
+        raise ValueError(
+            f"Inconsistent channel counts: {noun} 0 has {counts[0]} channels but "
+            f"{noun} {first_bad} has {counts[first_bad]}. {fix}"
+        )
+    return series
+
+
+def _ragged_to_array(X: Sequence[Any]) -> np.ndarray:
+    """Pad a list of ``(n_channels, length_i)`` or ``(length_i,)`` series with NaN."""
+    series = _as_series_list(X)
     n_timepoints = max(s.shape[1] for s in series)
     out = np.full((len(series), series[0].shape[0], n_timepoints), np.nan)
     for i, s in enumerate(series):

@@ -19,13 +19,8 @@ A *recording* is a 2-D array ``(n_channels, n_timepoints)`` or a 1-D array
 n_channels)``, the layout of a :class:`pandas.DataFrame` read from a file.
 """
 
-from ._classifier import (
-    WindowedClassifier,
-    WindowedPanel,
-    make_windows,
-    step_scorer,
-    unwindow,
-)
+from ._arithmetic import WindowedPanel, make_windows, unwindow
+from ._classifier import WindowedClassifier, step_scorer
 
 __all__ = [
     "WindowedClassifier",
