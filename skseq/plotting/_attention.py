@@ -9,7 +9,7 @@ import numpy as np
 
 from .._docstrings import Substitution
 from ..utils.validation import check_panel
-from ._base import _axes_and_figure
+from ._base import _axes_and_figure, _fill_docs
 
 _DOCS = Substitution(
     selection="""\
@@ -84,7 +84,7 @@ def _tick_labels(instances: list[int], labels: Any, n: int) -> list[str]:
     return [f"#{i} ({labels[i]})" for i in instances]
 
 
-@_DOCS
+@_fill_docs(_DOCS)
 class AttentionDisplay:
     """Attention weights over time drawn behind the series, one band per series.
 

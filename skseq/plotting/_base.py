@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
+
+from .._docstrings import Substitution
+
+T = TypeVar("T", bound=type)
 
 # A run of time steps: ``(start, stop)``, half-open step indices, so a run
 # covers ``labels[start:stop]``. Every "span" in skseq.plotting is one of these.
@@ -36,3 +41,18 @@ def _runs(mask: np.ndarray) -> list[Span]:
     padded = np.concatenate(([False], mask, [False]))
     change = np.flatnonzero(padded[1:] != padded[:-1])
     return list(zip(change[0::2].tolist(), change[1::2].tolist(), strict=True))
+
+
+def _fill_docs(docs: Substitution) -> Callable[[T], T]:
+    """Class decorator: fill the shared blocks of a class's docstring and of
+    its own methods' (``Substitution`` alone fills the class's only)."""
+
+    def decorate(cls: T) -> T:
+        docs(cls)
+        for member in vars(cls).values():
+            func = getattr(member, "__func__", member)  # classmethods
+            if callable(func) and func.__doc__:
+                docs(func)
+        return cls
+
+    return decorate

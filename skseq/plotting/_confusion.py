@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.metrics import ConfusionMatrixDisplay
 
 from .._docstrings import Substitution
-from ._base import _axes_and_figure
+from ._base import _axes_and_figure, _fill_docs
 
 _DOCS = Substitution(
     labels="""\
@@ -31,7 +31,7 @@ cmap : str, default="Blues"
 )
 
 
-@_DOCS
+@_fill_docs(_DOCS)
 class ConfusionDisplay(ConfusionMatrixDisplay):
     """Confusion matrix, titled with macro-F1 and balanced accuracy.
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._docstrings import Substitution
-from ._base import _pyplot
+from ._base import _fill_docs, _pyplot
 
 # history columns that are bookkeeping, not curves
 _NOT_CURVES = (
@@ -153,7 +153,7 @@ def _panels(ax: Any, two: bool) -> tuple[list[Any], bool]:
     return ([ax, ax.twinx()], True) if two else ([ax], False)
 
 
-@_DOCS
+@_fill_docs(_DOCS)
 class HistoryDisplay:
     """Loss and scores per epoch of a fitted net, training vs validation.
 

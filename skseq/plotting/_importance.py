@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._docstrings import Substitution
-from ._base import _axes_and_figure
+from ._base import _axes_and_figure, _fill_docs
 
 _DOCS = Substitution(
     ax="""\
@@ -73,7 +73,7 @@ def _check_plot_args(kind: str, top: int | None) -> None:
         raise ValueError(f"top must be a positive integer; got {top!r}.")
 
 
-@_DOCS
+@_fill_docs(_DOCS)
 class ImportanceDisplay:
     """Permutation importances per channel or segment, most important on top.
 

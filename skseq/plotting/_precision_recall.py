@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.metrics import PrecisionRecallDisplay as _SklearnPRDisplay
 
 from .._docstrings import Substitution
-from ._base import _axes_and_figure
+from ._base import _axes_and_figure, _fill_docs
 
 _DOCS = Substitution(
     threshold="""\
@@ -142,7 +142,7 @@ def _operating_points(
     ]
 
 
-@_DOCS
+@_fill_docs(_DOCS)
 class PrecisionRecallDisplay(_SklearnPRDisplay):
     """Precision-recall curve of one class, with operating points marked.
 

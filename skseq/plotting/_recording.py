@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._docstrings import Substitution
-from ._base import Span, _axes_and_figure, _runs
+from ._base import Span, _axes_and_figure, _fill_docs, _runs
 
 _DOCS = Substitution(
     recording="""\
@@ -114,7 +114,7 @@ def _event_spans(
     return {c: _runs(labels == c) for c in classes}
 
 
-@_DOCS
+@_fill_docs(_DOCS)
 class RecordingDisplay:
     """A long recording with its true events, predicted events and probabilities.
 
