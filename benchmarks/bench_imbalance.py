@@ -1,51 +1,22 @@
 """Evidence for the imbalance toolkit: which remedy helps a deep classifier, where.
 
-One fast convolutional classifier (``FCNClassifier`` with 64-128-64 filters,
-AdamW lr 1e-3, batch 16, a fixed 50 epochs, one torch thread) is trained on
-imbalanced versions of bundled data sets and scored on their full, untouched
-test split. For every data set, imbalance level and seed, the remedies are:
+One fast ``FCNClassifier`` (64-128-64 filters, AdamW lr 1e-3, batch 16, a
+fixed 50 epochs, one torch thread) is trained on imbalanced versions of
+bundled data sets (``skseq.datasets.make_imbalanced``: the ``MINORITY``
+class cut to ``round(mean other class size / ratio)`` series, at least 2, for
+ratios 10 and 50) and scored on the untouched test split, once per remedy of
+``METHODS`` (``METHOD_DESCRIPTIONS``). Within a seed every remedy starts from
+the same weights and training series (a paired comparison); early stopping
+is off, so nothing is held out. ``--protocol train-split`` (default)
+subsamples the original train split; ``pooled`` pools train and test,
+re-splits them 50/50 per seed and subsamples the training half (so 10x and
+50x differ). A ratio whose subsample equals an earlier one's is fitted and
+reported once. Reported: macro-F1, balanced accuracy, minority recall (mean
++- std over seeds), fit time, the best remedy per setting and, as the
+ceiling, plain cross-entropy on the whole training split.
 
-- ``plain CE``: cross-entropy, nothing else (the baseline);
-- ``class_weight``: ``class_weight="balanced"`` (cross-entropy weights
-  ``n / (C n_c)``);
-- ``focal``: ``criterion=FocalLoss, criterion__gamma=2,
-  criterion__alpha="balanced"``;
-- ``class-balanced``: ``criterion=ClassBalancedLoss`` (Cui et al. 2019,
-  ``beta=0.999``, cross-entropy base);
-- ``logit-adjusted``: ``criterion=LogitAdjustedLoss`` (Menon et al. 2021,
-  ``tau=1``; ``BalancedSoftmaxLoss`` is the same loss and is not run twice);
-- ``SMOTE``: ``imblearn.pipeline.make_pipeline(PanelSampler(SMOTE(k_neighbors=
-  min(3, n_min - 1))), clf)`` -- SMOTE on the flattened series;
-- ``augmentation``: ``make_pipeline(AugmentationOverSampler(method=
-  ["window_warp", "time_warp"]), clf)`` -- every synthetic minority series is a
-  warped copy of one real one;
-- ``balanced batches``: ``balanced_batches=True`` (each class equally likely
-  per draw, the ``WeightedRandomSampler`` recipe).
-
-The classifier's ``random_state``, the subsampling and the samplers use the
-seed, so within a seed every remedy starts from the same weights and the same
-training series (a paired comparison). Early stopping is off (the classifier's
-default), so nothing is held out and the pipelines cannot leak synthetic
-copies into a validation split.
-
-**Imbalance.** ``skseq.datasets.make_imbalanced`` keeps ``round(mean size of
-the other classes / ratio)`` series of the minority class (at least 2) for
-ratios 10 and 50. The minority class is fixed per data set (``MINORITY``; the
-first label unless stated). With ``--protocol train-split`` (the default) the
-original UCR/UEA train split is subsampled and the original test split is the
-test set. These train splits are small (GunPoint 50, ItalyPowerDemand 67,
-ArrowHead 36), so 10x already leaves 2-3 minority series and 50x leaves the
-floor of 2: the table reports the real counts. ``--protocol pooled`` pools
-train and test, re-splits them 50/50 stratified per seed and subsamples the
-training half, so that 10x and 50x differ (ItalyPowerDemand: 27 vs 5 minority
-series).
-
-**Reported**: macro-F1, balanced accuracy and recall of the minority class
-on the test split, mean +- standard deviation (ddof=1) over seeds, the median
-fit time, a "best remedy per setting" summary and, as the ceiling, plain
-cross-entropy on the whole (not subsampled) training split.
-
-Run from the repository root::
+Results and conclusions: ``docs/benchmarks.rst``. Run from the repository
+root::
 
     python benchmarks/bench_imbalance.py          # 3 sets x 2 ratios x 3 seeds
     python benchmarks/bench_imbalance.py --quick  # smoke run (seconds)
@@ -69,9 +40,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
-    environment_lines,
+from _harness import (  # noqa: E402
+    command_line,
     markdown_table,
+    page,
     set_torch_threads,
     write_markdown,
 )
@@ -84,23 +56,12 @@ DEFAULT_RATIOS = (10.0, 50.0)
 # series, plain cross-entropy still scores 1.0 on its test split (measured with
 # this classifier, seeds 0-1), so it cannot show a difference.
 MINORITY: dict[str, str] = {
-    "GunPoint": "1",
-    "ItalyPowerDemand": "1",
-    "ArrowHead": "0",
-    "BasicMotions": "walking",
-    "JapaneseVowels": "1",
-}
+    "GunPoint": "1", "ItalyPowerDemand": "1", "ArrowHead": "0",
+    "BasicMotions": "walking", "JapaneseVowels": "1"}
 
 METHODS: tuple[str, ...] = (
-    "plain CE",
-    "class_weight",
-    "focal",
-    "class-balanced",
-    "logit-adjusted",
-    "SMOTE",
-    "augmentation",
-    "balanced batches",
-)
+    "plain CE", "class_weight", "focal", "class-balanced", "logit-adjusted", "SMOTE",
+    "augmentation", "balanced batches")
 
 METHOD_DESCRIPTIONS: dict[str, str] = {
     "plain CE": "cross-entropy (baseline)",
@@ -220,24 +181,16 @@ def make_estimator(method: str, n_min: int, seed: int, cfg: Config) -> Any:
     from skseq.sampling import AugmentationOverSampler, PanelSampler
 
     base = {
-        "module__n_filters": cfg.n_filters,
-        "max_epochs": cfg.epochs,
-        "lr": cfg.lr,
-        "batch_size": cfg.batch_size,
-        "random_state": seed,
-        "n_threads": 1,
-    }
+        "module__n_filters": cfg.n_filters, "max_epochs": cfg.epochs, "lr": cfg.lr,
+        "batch_size": cfg.batch_size, "random_state": seed, "n_threads": 1}
     if method == "plain CE":
         return FCNClassifier(**base)
     if method == "class_weight":
         return FCNClassifier(class_weight="balanced", **base)
     if method == "focal":
         return FCNClassifier(
-            criterion=FocalLoss,
-            criterion__gamma=2.0,
-            criterion__alpha="balanced",
-            **base,
-        )
+            criterion=FocalLoss, criterion__gamma=2.0, criterion__alpha="balanced",
+            **base)
     if method == "class-balanced":
         return FCNClassifier(criterion=ClassBalancedLoss, **base)
     if method == "logit-adjusted":
@@ -246,13 +199,11 @@ def make_estimator(method: str, n_min: int, seed: int, cfg: Config) -> Any:
         k = max(1, min(3, n_min - 1))
         return make_pipeline(
             PanelSampler(SMOTE(k_neighbors=k, random_state=seed)),
-            FCNClassifier(**base),
-        )
+            FCNClassifier(**base))
     if method == "augmentation":
         return make_pipeline(
             AugmentationOverSampler(["window_warp", "time_warp"], random_state=seed),
-            FCNClassifier(**base),
-        )
+            FCNClassifier(**base))
     if method == "balanced batches":
         return FCNClassifier(balanced_batches=True, **base)
     raise ValueError(f"Unknown method {method!r}; choose from {list(METHODS)}.")
@@ -274,15 +225,8 @@ def score(y_true: np.ndarray, y_pred: np.ndarray, minority: str) -> tuple[float,
 
 
 def _fit_and_score(
-    method: str,
-    X: np.ndarray,
-    y: np.ndarray,
-    X_test: np.ndarray,
-    y_test: np.ndarray,
-    minority: str,
-    seed: int,
-    cfg: Config,
-) -> tuple[float, float, float, float]:
+    method: str, X: np.ndarray, y: np.ndarray, X_test: np.ndarray, y_test: np.ndarray,
+    minority: str, seed: int, cfg: Config) -> tuple[float, float, float, float]:
     """Fit one remedy; its three test scores and the fit's wall seconds."""
     n_min = int(np.unique(y, return_counts=True)[1].min())
     est = make_estimator(method, n_min, seed, cfg)
@@ -344,17 +288,9 @@ def run_task(
             )
             records.append(
                 Record(
-                    dataset=name,
-                    ratio=ratio,
-                    seed=seed,
-                    method=label,
-                    n_train=len(y),
-                    n_minority=int((y == minority).sum()),
-                    macro_f1=f1,
-                    balanced_accuracy=bacc,
-                    minority_recall=rec,
-                    fit_seconds=seconds,
-                )
+                    dataset=name, ratio=ratio, seed=seed, method=label, n_train=len(y),
+                    n_minority=int((y == minority).sum()), macro_f1=f1,
+                    balanced_accuracy=bacc, minority_recall=rec, fit_seconds=seconds)
             )
     return records
 
@@ -372,9 +308,7 @@ def run(
         facts[name] = {
             "minority": minority_of(name, d["y_train"]),
             "train": dict(zip(labels.tolist(), counts.tolist(), strict=True)),
-            "n_test": len(d["y_test"]),
-            "shape": d["X_train"].shape[1:],
-        }
+            "n_test": len(d["y_test"]), "shape": d["X_train"].shape[1:]}
     tasks = [(name, seed) for name in cfg.datasets for seed in cfg.seeds]
     log(
         f"{len(tasks)} tasks (data set x seed), {len(cfg.ratios)} ratios x "
@@ -475,16 +409,10 @@ def summary_rows(records: list[Record], methods: Sequence[str]) -> list[list[str
         ref = _group(records, dataset, None, REFERENCE)
         rows.append(
             [
-                dataset,
-                _ratio_label(ratio, dataset, records),
-                _counts(best_group),
-                f"{plain[0]:.3f}",
-                best,
-                f"{means[best][0]:.3f} ± {means[best][1]:.3f}",
-                f"{means[best][0] - plain[0]:+.3f}",
-                f"{wins}/{len(best_group)}",
-                _fmt([r.macro_f1 for r in ref]) if ref else "–",
-            ]
+                dataset, _ratio_label(ratio, dataset, records), _counts(best_group),
+                f"{plain[0]:.3f}", best, f"{means[best][0]:.3f} ± {means[best][1]:.3f}",
+                f"{means[best][0] - plain[0]:+.3f}", f"{wins}/{len(best_group)}",
+                _fmt([r.macro_f1 for r in ref]) if ref else "–"]
         )
     return rows
 
@@ -554,30 +482,22 @@ def detail_rows(records: list[Record], methods: Sequence[str]) -> list[list[str]
                 continue
             rows.append(
                 [
-                    dataset,
-                    _ratio_label(ratio, dataset, records),
-                    _counts(group),
-                    m,
+                    dataset, _ratio_label(ratio, dataset, records), _counts(group), m,
                     _fmt([r.macro_f1 for r in group]),
                     _fmt([r.balanced_accuracy for r in group]),
                     _fmt([r.minority_recall for r in group]),
-                    f"{np.median([r.fit_seconds for r in group]):.1f}",
-                ]
+                    f"{np.median([r.fit_seconds for r in group]):.1f}"]
             )
     for dataset in dict.fromkeys(r.dataset for r in records):
         group = _group(records, dataset, None, REFERENCE)
         if group:
             rows.append(
                 [
-                    dataset,
-                    "full",
-                    _counts(group),
-                    REFERENCE,
+                    dataset, "full", _counts(group), REFERENCE,
                     _fmt([r.macro_f1 for r in group]),
                     _fmt([r.balanced_accuracy for r in group]),
                     _fmt([r.minority_recall for r in group]),
-                    f"{np.median([r.fit_seconds for r in group]):.1f}",
-                ]
+                    f"{np.median([r.fit_seconds for r in group]):.1f}"]
             )
     return rows
 
@@ -609,21 +529,12 @@ def pivot_rows(
 
 
 def render(
-    records: list[Record],
-    facts: dict[str, dict[str, Any]],
-    cfg: Config,
-    command: str,
-    seconds: float,
-) -> str:
+    records: list[Record], facts: dict[str, dict[str, Any]], cfg: Config, command: str,
+    seconds: float) -> str:
     """The results page."""
     methods = [m for m in METHODS if m in cfg.methods]
-    lines = ["# Imbalance remedies for a deep classifier: evidence", ""]
-    lines += [
-        f"- {line}"
-        for line in environment_lines(
-            command, ("torch", "skorch", "scikit-learn", "imbalanced-learn", "sktime")
-        )
-    ]
+    lines = page("Imbalance remedies for a deep classifier: evidence", command,
+                 ("torch", "skorch", "scikit-learn", "imbalanced-learn", "sktime"))
     lines += [
         f"- total wall time: {seconds / 60:.1f} min, joblib n_jobs={cfg.n_jobs}",
         f"- classifier: {cfg.classifier_line()}",
@@ -651,16 +562,9 @@ def render(
         "",
         markdown_table(
             [
-                "data set",
-                "imbalance",
-                "n_min / n_train",
-                "plain CE",
-                "best remedy",
-                "its macro-F1",
-                "gain",
-                "seeds it beats plain CE",
-                "ceiling: full train split",
-            ],
+                "data set", "imbalance", "n_min / n_train", "plain CE", "best remedy",
+                "its macro-F1", "gain", "seeds it beats plain CE",
+                "ceiling: full train split"],
             summary_rows(records, methods),
         ),
         "",
@@ -672,24 +576,15 @@ def render(
         "",
         markdown_table(
             [
-                "remedy",
-                "macro-F1",
-                "gain vs plain CE",
-                "better/worse/equal",
-                "balanced acc.",
-                "minority recall",
-                "best in",
-                "fit s",
-            ],
+                "remedy", "macro-F1", "gain vs plain CE", "better/worse/equal",
+                "balanced acc.", "minority recall", "best in", "fit s"],
             overall_rows(records, methods),
         ),
         "",
     ]
     for metric, title in (
-        ("macro_f1", "Macro-F1"),
-        ("balanced_accuracy", "Balanced accuracy"),
-        ("minority_recall", "Minority recall"),
-    ):
+        ("macro_f1", "Macro-F1"), ("balanced_accuracy", "Balanced accuracy"),
+        ("minority_recall", "Minority recall")):
         headers, rows = pivot_rows(records, methods, metric)
         lines += [f"## {title} (mean over seeds; best per column in bold)", ""]
         lines += [markdown_table(headers, rows), ""]
@@ -698,15 +593,8 @@ def render(
         "",
         markdown_table(
             [
-                "data set",
-                "imbalance",
-                "n_min / n_train",
-                "remedy",
-                "macro-F1",
-                "balanced accuracy",
-                "minority recall",
-                "fit s",
-            ],
+                "data set", "imbalance", "n_min / n_train", "remedy", "macro-F1",
+                "balanced accuracy", "minority recall", "fit s"],
             detail_rows(records, methods),
         ),
         "",
@@ -718,21 +606,14 @@ def render(
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument(
-        "--datasets",
-        nargs="+",
-        default=None,
-        help=f"(default: {' '.join(DEFAULT_DATASETS)})",
-    )
+        "--datasets", nargs="+", default=None,
+        help=f"(default: {' '.join(DEFAULT_DATASETS)})")
     p.add_argument("--ratios", nargs="+", type=float, default=None, help="(10 50)")
     p.add_argument("--seeds", type=int, default=None, help="number of seeds (3)")
     p.add_argument("--epochs", type=int, default=None, help="(50)")
     p.add_argument(
-        "--n-filters",
-        nargs="+",
-        type=int,
-        default=None,
-        help="FCN filters per block (64 128 64)",
-    )
+        "--n-filters", nargs="+", type=int, default=None,
+        help="FCN filters per block (64 128 64)")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
@@ -744,15 +625,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--n-jobs", type=int, default=1, help="joblib workers over tasks")
     p.add_argument(
-        "--quick",
-        action="store_true",
-        help="smoke run: ItalyPowerDemand, 1 seed, 2 epochs, 8-16-8 filters",
-    )
+        "--quick", action="store_true",
+        help="smoke run: ItalyPowerDemand, 1 seed, 2 epochs, 8-16-8 filters")
     p.add_argument(
-        "--out",
-        default="benchmarks/results/imbalance.md",
-        help="Markdown to write ('' to skip)",
-    )
+        "--out", default="benchmarks/results/imbalance.md",
+        help="Markdown to write ('' to skip)")
     return p.parse_args(argv)
 
 
@@ -779,10 +656,8 @@ def main(argv: Sequence[str] | None = None, log=print) -> dict[str, Any]:
     start = time.perf_counter()
     records, facts = run(cfg, log=log)
     seconds = time.perf_counter() - start
-    command = "python benchmarks/bench_imbalance.py " + " ".join(
-        argv if argv is not None else sys.argv[1:]
-    )
-    markdown = render(records, facts, cfg, command.strip(), seconds)
+    markdown = render(records, facts, cfg, command_line("bench_imbalance.py", argv),
+                      seconds)
     log("\n" + markdown)
     if args.out:
         log(f"written to {write_markdown(args.out, markdown)}")

@@ -1,73 +1,24 @@
 """Do skseq's defaults learn? Every classifier, default parameters, many seeds.
 
 Every classifier of :mod:`skseq.classifiers` is fitted with its **default
-parameters, only** ``random_state`` **varied**, on the bundled sktime
-train/test splits of GunPoint, ArrowHead, ItalyPowerDemand, JapaneseVowels and
-BasicMotions (seeds 0-4) and OSULeaf and PLAID (seeds 0-2), loaded with
-:func:`skseq.datasets.load_dataset` (NaN-padded panels for the unequal-length
-JapaneseVowels and PLAID). Nothing here sets a training parameter: whatever
-the classifiers' defaults are when the script runs is what is measured
-(``--quick`` is the one exception, see below).
+parameters, only** ``random_state`` **varied** (``--quick``: ``max_epochs=2``)
+on the bundled train/test splits of ``DATASETS`` (seeds 0-4; OSULeaf and
+PLAID 0-2), loaded by :func:`skseq.datasets.load_dataset`. Reference:
+MiniRocket as sktime's ``RocketClassifier`` builds it (transform,
+``StandardScaler(with_mean=False)``, ``RidgeClassifierCV(logspace(-3, 3,
+10))``; ``MiniRocketMultivariateVariable`` on the series' true lengths for
+unequal-length sets; needs ``numba``, else its rows stay to do). A fit
+**failed** when its training accuracy < 0.8 or its test accuracy <= the test
+majority rate + 0.1. ``--demo`` runs ``skseq.demo.run_demo(random_state=S)``
+for S = 0..9.
 
-**Reference**: MiniRocket (Dempster et al. 2021) as sktime's ``RocketClassifier``
-builds it: the transform, ``StandardScaler(with_mean=False)`` and
-``RidgeClassifierCV(alphas=np.logspace(-3, 3, 10))``, on the same splits, one
-row per seed (the transform's ``random_state`` varied). sktime's
-``MiniRocket`` for equal-length univariate data, ``MiniRocketMultivariate``
-for equal-length multivariate data, and for unequal lengths (JapaneseVowels,
-PLAID) ``MiniRocketMultivariateVariable(pad_value_short_series=0.0)``, the
-authors' own unequal-length variant, fed the series at their true lengths (a
-list of frames; JapaneseVowels' series shorter than MiniRocket's 9-step kernel
-are zero-padded to 9 by that option). So no contender sees padding as data.
-sktime's MiniRocket needs ``numba`` (``pip install numba``); without it the
-MiniRocket rows are skipped with a message and stay to do for a later run.
-
-**A fit failed** when its training accuracy is below 0.8 or its test accuracy
-is within 0.1 of the test set's majority-class rate (at or below rate + 0.1).
-
-**Rows.** Each fit appends one JSON line to the rows file (``--out``, default
-``benchmarks/results/quality.jsonl``) as soon as it finishes: model, data set,
-seed, train/test accuracy, test macro-F1, the test majority-class rate, fit
-seconds, epochs run, final (and lowest) training loss, ``failed``, the
-warnings the fit raised, a fingerprint of the model's default parameters, and
-where it ran (skseq/torch/sktime versions, git commit, CPU model,
-``torch.backends.cpu.get_cpu_capability()``, ``ATEN_CPU_CAPABILITY``).
-
-**Resume.** A restarted run skips every (model, data set, seed, CPU
-capability, defaults fingerprint) already in the rows file, so it goes on
-where it stopped; running it again under ``ATEN_CPU_CAPABILITY=default``
-adds the baseline-kernel rows beside the others. When a model's defaults
-change, its old rows no longer count as done (and the table ignores them, and
-says so): the rows are redone with the new defaults. A fit that raised is
-recorded with its error and retried by the next run.
-
-**Sharding.** ``--shard i/n`` runs every n-th job of the plan (round-robin
-over the list ordered seed, data set, model, so each shard gets a mix of
-cheap and expensive fits). Shards may append to the same rows file: each row
-is one ``write`` of one line under an exclusive ``flock``, so lines never
-interleave. Each process pins torch (and BLAS, numba) to one thread, so two
-shards use the two cores of a small machine without slowing each other down
-(a second intra-op thread waiting for a busy core made training >10x slower,
-see ``_common.set_torch_threads``). The classifiers' ``n_threads=None``
-default reads the pinned ``OMP_NUM_THREADS``.
-
-**Table** (``--out`` with ``.md``, default ``benchmarks/results/quality.md``,
-rebuilt at the end of every run and by ``--table`` alone): per model and data
-set, fits done / planned, min and mean test accuracy and macro-F1, mean fit
-seconds and epochs, failed fits, MiniRocket's mean accuracy beside; per data
-set, the best default's mean accuracy against MiniRocket's; whether the
-targets of issue 12 are met (zero failed fits; the best default within 0.02
-of MiniRocket on every data set; LSTM and GRU mean >= 0.95 on GunPoint; the
-demo >= 0.95 on every seed) and by how much each miss is. Rows of different
-CPU capabilities are tabled separately.
-
-**Demo.** ``--demo`` runs ``skseq.demo.run_demo(random_state=S)`` (what
-``python -m skseq.demo --random-state S`` does; figure to a temporary folder)
-for S = 0..9 and records its scores as model ``demo``.
-
-**Quick.** ``--quick`` fits ``max_epochs=2`` (the demo too), one seed, and
-writes to ``benchmarks/results/quick/`` (git-ignored); quick rows are marked
-and never go into a file with real rows (nor real rows into a quick file).
+Each fit appends one JSON row to ``--out`` (default
+``results/quality.jsonl``; quick rows go to ``results/quick/``) keyed by
+(model, data set, seed, CPU capability, defaults fingerprint): a restarted run
+resumes, shards (``--shard i/n``) share the file, a change of a model's
+defaults makes its old rows stale (ignored by the table, and redone). The
+table (``.md`` beside the rows; ``--table`` alone rebuilds it) checks the
+targets of issue 12. Results and conclusions: ``docs/benchmarks.rst``.
 
 Run from the repository root::
 
@@ -89,13 +40,10 @@ import datetime as _dt
 import hashlib
 import inspect
 import io
-import json
 import math
 import os
-import platform
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -109,50 +57,33 @@ from typing import Any
 
 import numpy as np
 
-try:
-    import fcntl
-except ImportError:  # not on Windows: appends are then unlocked
-    fcntl = None
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
-    accuracy_and_macro_f1,
+from _harness import (  # noqa: E402
+    HERE,
+    Budget,
+    Rows,
+    environment,
     markdown_table,
-    set_torch_threads,
+    one_thread,
+    parse_shard,
+    version,
     write_markdown,
 )
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-
 # data set -> seeds (0..n-1); the long OSULeaf and PLAID get fewer
 DATASETS: dict[str, int] = {
-    "GunPoint": 5,
-    "ArrowHead": 5,
-    "ItalyPowerDemand": 5,
-    "JapaneseVowels": 5,
-    "BasicMotions": 5,
-    "OSULeaf": 3,
-    "PLAID": 3,
-}
+    "GunPoint": 5, "ArrowHead": 5, "ItalyPowerDemand": 5, "JapaneseVowels": 5,
+    "BasicMotions": 5, "OSULeaf": 3, "PLAID": 3}
 DEMO_SEEDS = 10
 REFERENCE = "MiniRocket"
 DEMO = "demo"
 # the order of the issue; a classifier added to skseq.classifiers later is
 # picked up too (after these)
 MODEL_ORDER = (
-    "LSTMClassifier",
-    "GRUClassifier",
-    "AttentionLSTMClassifier",
-    "TransformerClassifier",
-    "CNNClassifier",
-    "FCNClassifier",
-    "ResNetClassifier",
-    "InceptionTimeClassifier",
-    "LSTMFCNClassifier",
-    "CNNLSTMClassifier",
-)
+    "LSTMClassifier", "GRUClassifier", "AttentionLSTMClassifier",
+    "TransformerClassifier", "CNNClassifier", "FCNClassifier", "ResNetClassifier",
+    "InceptionTimeClassifier", "LSTMFCNClassifier", "CNNLSTMClassifier")
 # --quick is the one place a parameter is overridden
 QUICK_PARAMS = {"max_epochs": 2}
 
@@ -233,7 +164,7 @@ def defaults_fingerprint(model: str, dataset: str | None = None) -> str:
     existed, so those rows stay current), ``+series`` appended otherwise.
     """
     if model == REFERENCE:
-        return _digest(f"{REFERENCE_RECIPE}|sktime {_version('sktime')}")
+        return _digest(f"{REFERENCE_RECIPE}|sktime {version('sktime')}")
     if model == DEMO:
         from skseq import demo
 
@@ -296,89 +227,15 @@ def get_split(name: str) -> Split:
     return Split(name, X_tr, y_tr, X_te, y_te, np.asarray(len_tr), np.asarray(len_te))
 
 
-# ------------------------------------------------------------- environment
-def _version(package: str) -> str | None:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return None
-
-
-def cpu_model() -> str:
-    """The CPU's model name (``/proc/cpuinfo``; ``platform`` elsewhere)."""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith(("model name", "cpu model", "hardware")):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
-
-
-def git_commit() -> str | None:
-    """Short commit of the repository, ``+dirty`` if ``skseq/`` has changes."""
-    try:
-        sha = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "skseq"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return sha + ("+dirty" if dirty else "")
-
-
-@cache
-def environment() -> dict[str, Any]:
-    """Where the fits of this process run (stored in every row)."""
-    import torch
-
-    import skseq
-
-    return {
-        "skseq_version": skseq.__version__,
-        "torch_version": torch.__version__,
-        "sktime_version": _version("sktime"),
-        "commit": git_commit(),
-        "cpu_capability": torch.backends.cpu.get_cpu_capability(),
-        "aten_cpu_capability": os.environ.get("ATEN_CPU_CAPABILITY"),
-        "cpu_model": cpu_model(),
-        "torch_threads": torch.get_num_threads(),
-        "python": platform.python_version(),
-    }
-
-
-@contextlib.contextmanager
-def one_thread() -> Iterator[None]:
-    """torch, BLAS and numba on one thread; the caller's settings restored after."""
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    saved_env = {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    saved_threads = torch.get_num_threads()
-    set_torch_threads(1)  # also OMP_NUM_THREADS=1, read by n_threads=None
-    try:
-        with threadpool_limits(1):
-            yield
-    finally:
-        torch.set_num_threads(saved_threads)
-        for var, value in saved_env.items():
-            if value is None:
-                os.environ.pop(var, None)
-            else:
-                os.environ[var] = value
-
-
 # ------------------------------------------------------------------- fits
+def accuracy_and_macro_f1(y_true, y_pred) -> tuple[float, float]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return float(accuracy_score(y_true, y_pred)), float(
+        f1_score(y_true, y_pred, average="macro")
+    )
+
+
 def is_failed(
     train_accuracy: float | None, test_accuracy: float | None, majority: float
 ) -> bool:
@@ -419,15 +276,10 @@ def fit_classifier(model: str, data: Split, seed: int, quick: bool) -> dict:
         test_pred = clf.predict(data.X_test)
     losses = [float(h["train_loss"]) for h in clf.history if "train_loss" in h]
     return {
-        "y_train_pred": train_pred,
-        "y_test_pred": test_pred,
-        "fit_seconds": seconds,
-        "epochs": len(clf.history),
-        "final_train_loss": losses[-1] if losses else None,
-        "min_train_loss": min(losses) if losses else None,
-        "warnings": caught,
-        "device": str(clf.device),
-    }
+        "y_train_pred": train_pred, "y_test_pred": test_pred, "fit_seconds": seconds,
+        "epochs": len(clf.history), "final_train_loss": losses[-1] if losses else None,
+        "min_train_loss": min(losses) if losses else None, "warnings": caught,
+        "device": str(clf.device)}
 
 
 REFERENCE_RECIPE = (
@@ -490,16 +342,9 @@ def fit_minirocket(data: Split, seed: int) -> dict:
         train_pred = ridge.predict(scaler.transform(features))
         test_pred = ridge.predict(scaler.transform(np.asarray(trf.transform(X_te))))
     return {
-        "y_train_pred": train_pred,
-        "y_test_pred": test_pred,
-        "fit_seconds": seconds,
-        "epochs": None,
-        "final_train_loss": None,
-        "min_train_loss": None,
-        "warnings": caught,
-        "transformer": kind,
-        "ridge_alpha": float(ridge.alpha_),
-    }
+        "y_train_pred": train_pred, "y_test_pred": test_pred, "fit_seconds": seconds,
+        "epochs": None, "final_train_loss": None, "min_train_loss": None,
+        "warnings": caught, "transformer": kind, "ridge_alpha": float(ridge.alpha_)}
 
 
 def demo_dataset() -> str:
@@ -523,9 +368,7 @@ def fit_demo(seed: int, quick: bool) -> dict:
     return {
         "test_accuracy": float(scores["accuracy"]),
         "test_macro_f1": float(scores["macro_f1"]),
-        "fit_seconds": float(scores["fit_seconds"]),
-        "warnings": caught,
-    }
+        "fit_seconds": float(scores["fit_seconds"]), "warnings": caught}
 
 
 @dataclass(frozen=True)
@@ -571,66 +414,22 @@ def run_job(job: Job, quick: bool) -> dict:
     return row
 
 
+
+
 # ------------------------------------------------------------------- rows
 def append_row(path: Path, row: dict) -> None:
-    """Append one JSON line: one ``write`` under an exclusive lock, then fsync."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = (json.dumps(row, default=_json_default) + "\n").encode()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        if _ends_without_newline(path):  # a line cut short by a killed run
-            line = b"\n" + line
-        os.write(fd, line)
-        os.fsync(fd)
-    finally:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def _ends_without_newline(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        fh.seek(0, os.SEEK_END)
-        if fh.tell() == 0:
-            return False
-        fh.seek(-1, os.SEEK_END)
-        return fh.read(1) != b"\n"
+    Rows(path, "quality").append(row)
 
 
 def read_rows(path: Path, log: Callable[..., None] = print) -> list[dict]:
-    """Every row of a rows file (lines that do not parse are skipped, with a note)."""
-    if not path.exists():
-        return []
-    rows, bad = [], 0
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            bad += 1
-    if bad:
-        log(f"[quality] {path}: skipped {bad} unreadable line(s) (a killed run?)")
-    return rows
+    return Rows(path, "quality").read(log=log)
 
 
 def row_key(row: dict) -> tuple:
     """What resume compares: model, data set, seed, CPU capability, defaults."""
     return (
-        row["model"],
-        row["dataset"],
-        int(row["seed"]),
-        row.get("cpu_capability"),
-        row.get("defaults"),
-    )
+        row["model"], row["dataset"], int(row["seed"]), row.get("cpu_capability"),
+        row.get("defaults"))
 
 
 def check_mode(rows: Iterable[dict], quick: bool, path: Path) -> None:
@@ -646,10 +445,7 @@ def check_mode(rows: Iterable[dict], quick: bool, path: Path) -> None:
 
 # ------------------------------------------------------------------- plan
 def plan(
-    models: Sequence[str],
-    datasets: Sequence[str],
-    seeds: int | None,
-    demo: bool,
+    models: Sequence[str], datasets: Sequence[str], seeds: int | None, demo: bool,
 ) -> list[Job]:
     """The jobs, ordered seed, data set, model (so shards get a mix)."""
     if demo:
@@ -666,16 +462,6 @@ def plan(
 
 def planned_seeds(dataset: str, seeds: int | None) -> int:
     return seeds or DATASETS.get(dataset, 5)
-
-
-def parse_shard(text: str | None) -> tuple[int, int]:
-    """``"i/n"`` (1 <= i <= n) -> (i - 1, n)."""
-    if not text:
-        return 0, 1
-    m = re.fullmatch(r"(\d+)/(\d+)", text.strip())
-    if not m or not 1 <= int(m[1]) <= int(m[2]):
-        raise SystemExit(f"--shard takes i/n with 1 <= i <= n; got {text!r}.")
-    return int(m[1]) - 1, int(m[2])
 
 
 # ------------------------------------------------------------------ table
@@ -773,11 +559,8 @@ def _cells(
 
 
 def _targets(
-    cells: dict[tuple[str, str], Cell],
-    datasets: Sequence[str],
-    models: Sequence[str],
-    demo: Cell | None,
-) -> tuple[list[list[str]], list[list[str]]]:
+    cells: dict[tuple[str, str], Cell], datasets: Sequence[str], models: Sequence[str],
+    demo: Cell | None) -> tuple[list[list[str]], list[list[str]]]:
     """The targets table and the per-data-set comparison with MiniRocket."""
     skseq_cells = {k: c for k, c in cells.items() if k[1] not in (REFERENCE, DEMO)}
     done = sum(len(c.rows) for c in skseq_cells.values())
@@ -830,9 +613,7 @@ def _targets(
     targets.append(
         [
             f"best default within {REFERENCE_MARGIN} of MiniRocket's mean accuracy",
-            result + partial,
-            "; ".join(misses) or f"{compared} data set(s) compared",
-        ]
+            result + partial, "; ".join(misses) or f"{compared} data set(s) compared"]
     )
 
     for m in models:
@@ -861,22 +642,15 @@ def _targets(
         note = "" if demo.complete else f" (so far: {len(demo.rows)}/{demo.planned})"
         targets.append(
             [
-                f"demo ≥ {DEMO_TARGET} on every seed",
-                result + note,
-                f"min {_f(low)}, mean {_f(_mean(accs))} over {len(accs)} seed(s)",
-            ]
+                f"demo ≥ {DEMO_TARGET} on every seed", result + note,
+                f"min {_f(low)}, mean {_f(_mean(accs))} over {len(accs)} seed(s)"]
         )
     return targets, per_dataset
 
 
 def render_capability(
-    rows: Sequence[dict],
-    datasets: Sequence[str],
-    models: Sequence[str],
-    seeds: int | None,
-    demo_seeds: int | None,
-    prefix: str = "",
-) -> list[str]:
+    rows: Sequence[dict], datasets: Sequence[str], models: Sequence[str],
+    seeds: int | None, demo_seeds: int | None, prefix: str = "") -> list[str]:
     """The sections of the table for the rows of one CPU capability."""
     fits = [r for r in rows if r["model"] != DEMO]
     demo_rows = [r for r in rows if r["model"] == DEMO]
@@ -897,13 +671,8 @@ def render_capability(
     out.append(
         markdown_table(
             [
-                "data set",
-                "best skseq default",
-                "its mean acc",
-                "MiniRocket mean acc",
-                "difference",
-                f"within {REFERENCE_MARGIN}",
-            ],
+                "data set", "best skseq default", "its mean acc", "MiniRocket mean acc",
+                "difference", f"within {REFERENCE_MARGIN}"],
             per_dataset,
         )
     )
@@ -918,34 +687,18 @@ def render_capability(
             failed = str(c.failed) + (f" ({c.errors} raised)" if c.errors else "")
             table.append(
                 [
-                    d,
-                    m,
-                    f"{len(c.rows)}/{c.planned}",
-                    _f(min(acc)) if acc else "–",
-                    _f(_mean(acc)),
-                    _f(min(f1)) if f1 else "–",
-                    _f(_mean(f1)),
+                    d, m, f"{len(c.rows)}/{c.planned}", _f(min(acc)) if acc else "–",
+                    _f(_mean(acc)), _f(min(f1)) if f1 else "–", _f(_mean(f1)),
                     _f(_mean(c.values("fit_seconds")), 1),
-                    _f(_mean(c.values("epochs")), 0),
-                    failed if c.rows else "–",
-                    ref_acc,
-                ]
+                    _f(_mean(c.values("epochs")), 0), failed if c.rows else "–",
+                    ref_acc]
             )
     out.append(
         markdown_table(
             [
-                "data set",
-                "model",
-                "fits",
-                "acc min",
-                "acc mean",
-                "macro-F1 min",
-                "macro-F1 mean",
-                "fit s (mean)",
-                "epochs (mean)",
-                "failed",
-                "MiniRocket acc",
-            ],
+                "data set", "model", "fits", "acc min", "acc mean", "macro-F1 min",
+                "macro-F1 mean", "fit s (mean)", "epochs (mean)", "failed",
+                "MiniRocket acc"],
             table,
         )
     )
@@ -957,26 +710,15 @@ def render_capability(
             "",
             markdown_table(
                 [
-                    "seeds",
-                    "acc min",
-                    "acc mean",
-                    "macro-F1 min",
-                    "macro-F1 mean",
-                    "fit s (mean)",
-                    f"seeds < {DEMO_TARGET}",
-                    "failed",
-                ],
+                    "seeds", "acc min", "acc mean", "macro-F1 min", "macro-F1 mean",
+                    "fit s (mean)", f"seeds < {DEMO_TARGET}", "failed"],
                 [
                     [
                         f"{len(demo.rows)}/{demo.planned}",
-                        _f(min(acc)) if acc else "–",
-                        _f(_mean(acc)),
-                        _f(min(f1)) if f1 else "–",
-                        _f(_mean(f1)),
+                        _f(min(acc)) if acc else "–", _f(_mean(acc)),
+                        _f(min(f1)) if f1 else "–", _f(_mean(f1)),
                         _f(_mean(demo.values("fit_seconds")), 1),
-                        str(sum(a < DEMO_TARGET for a in acc)),
-                        str(demo.failed),
-                    ]
+                        str(sum(a < DEMO_TARGET for a in acc)), str(demo.failed)]
                 ],
             ),
         ]
@@ -984,14 +726,9 @@ def render_capability(
 
 
 def render(
-    rows: Sequence[dict],
-    source: str,
-    datasets: Sequence[str] = tuple(DATASETS),
-    models: Sequence[str] | None = None,
-    seeds: int | None = None,
-    demo_seeds: int | None = None,
-    command: str | None = None,
-) -> str:
+    rows: Sequence[dict], source: str, datasets: Sequence[str] = tuple(DATASETS),
+    models: Sequence[str] | None = None, seeds: int | None = None,
+    demo_seeds: int | None = None, command: str | None = None) -> str:
     """The Markdown table of a rows file's rows."""
     if models is None:
         models = [*classifiers(), REFERENCE]
@@ -1041,23 +778,12 @@ def render(
     return "\n".join(lines) + "\n"
 
 
-def write_table(path: Path, text: str) -> Path:
-    """Write the table atomically (shards may finish at the same time)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write_markdown(tmp, text)
-    os.replace(tmp, path)
-    return path
-
-
 # ------------------------------------------------------------------- main
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument(
-        "--models",
-        nargs="+",
-        default=None,
-        help="classifiers (LSTM or LSTMClassifier) and/or MiniRocket (default: all)",
-    )
+        "--models", nargs="+", default=None,
+        help="classifiers (LSTM or LSTMClassifier) and/or MiniRocket (default: all)")
     p.add_argument(
         "--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS)
     )
@@ -1078,18 +804,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--table", action="store_true", help="only rebuild the table")
     p.add_argument("--demo", action="store_true", help="the demo's seeds instead")
     p.add_argument(
-        "--quick",
-        action="store_true",
-        help=f"smoke run: {QUICK_PARAMS}, one seed, rows in results/quick/",
-    )
+        "--quick", action="store_true",
+        help=f"smoke run: {QUICK_PARAMS}, one seed, rows in results/quick/")
     p.add_argument("--shard", default=None, metavar="I/N", help="every N-th job")
     p.add_argument(
-        "--budget",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="start no fit after this many seconds (the rest: next run)",
-    )
+        "--budget", type=float, default=None, metavar="SECONDS",
+        help="start no fit after this many seconds (the rest: next run)")
     p.add_argument("--list", action="store_true", help="print the jobs left; run none")
     return p.parse_args(argv)
 
@@ -1120,41 +840,24 @@ def main(argv: Sequence[str] | None = None, log=print) -> dict[str, Any]:
         check_mode(existing, args.quick, rows_path)
         with one_thread():
             new_rows = run_jobs(
-                args,
-                models,
-                demo_seeds if args.demo else seeds,
-                (shard, n_shards),
-                existing,
-                rows_path,
-                log,
-            )
+                args, models, demo_seeds if args.demo else seeds, (shard, n_shards),
+                existing, rows_path, log)
     rows = read_rows(rows_path, log=log)
     if args.list:
         return {"rows": new_rows, "path": rows_path}
     markdown = render(
-        rows,
-        source=rows_path.name,
-        datasets=args.datasets,
-        models=models,
-        seeds=seeds,
-        demo_seeds=demo_seeds,
-        command=command.strip(),
-    )
-    write_table(table_path, markdown)
+        rows, source=rows_path.name, datasets=args.datasets, models=models, seeds=seeds,
+        demo_seeds=demo_seeds, command=command.strip())
+    write_markdown(table_path, markdown)
     log(markdown)
     log(f"[quality] rows in {rows_path}, table written to {table_path}")
     return {"rows": new_rows, "path": rows_path, "table": table_path}
 
 
 def run_jobs(
-    args: argparse.Namespace,
-    models: Sequence[str],
-    seeds: int | None,
-    shards: tuple[int, int],
-    existing: Sequence[dict],
-    rows_path: Path,
-    log: Callable[..., None],
-) -> list[dict]:
+    args: argparse.Namespace, models: Sequence[str], seeds: int | None,
+    shards: tuple[int, int], existing: Sequence[dict], rows_path: Path,
+    log: Callable[..., None]) -> list[dict]:
     """Fit the jobs of this shard that the rows file does not hold yet."""
     shard, n_shards = shards
     capability = environment()["cpu_capability"]
@@ -1163,12 +866,8 @@ def run_jobs(
 
     def key(job: Job) -> tuple:
         return (
-            job.model,
-            job.dataset,
-            job.seed,
-            capability,
-            defaults_fingerprint(job.model, job.dataset),
-        )
+            job.model, job.dataset, job.seed, capability,
+            defaults_fingerprint(job.model, job.dataset))
 
     todo = [j for j in jobs if key(j) not in done]
     log(
@@ -1186,9 +885,9 @@ def run_jobs(
             "(pip install numba); its rows stay to do"
         )
         todo = [j for j in todo if j.model != REFERENCE]
-    start, new_rows = time.perf_counter(), []
+    budget, new_rows = Budget(args.budget), []
     for i, job in enumerate(todo, 1):
-        if args.budget is not None and time.perf_counter() - start > args.budget:
+        if budget.spent:
             left = len(todo) - i + 1
             log(f"[quality] budget of {args.budget:.0f} s spent; {left} jobs left")
             break

@@ -1,72 +1,45 @@
-"""Speed on a small CPU: the five measurements of issue 8, in one run.
+"""Speed on a small CPU: skseq vs a hand-written loop vs sktime, and more.
 
-1. **Length bucketing on PLAID** (unequal lengths 100-1,344):
-   ``FCNClassifier`` on all of PLAID and ``LSTMClassifier`` on a stratified
-   subset (``--rnn-plaid-size``; a recurrent epoch over all of PLAID takes
-   ~25 s here), each with ``bucket_by_length=True``, with ``False`` (batches
-   still cut to their longest series) and on the series zero-padded to the
-   longest (the pad-to-longest baseline of issue 8), same batch size and
-   seeds, rounds interleaved. Per-epoch time (the training epochs alone), fit
-   time / epochs, prediction time on the test split (sorted by length when
-   bucketing) and test accuracy / macro-F1 of the timed fits. Target:
-   bucketed epoch <= 0.5x padded.
-2. **Opt-in compilation**: ``compile=True`` (skorch's ``torch.compile``) vs
-   eager, per model family on GunPoint: the first epoch (which compiles),
-   the mean of the later epochs, the speed-up of the later epochs, the
-   largest difference of the predicted probabilities, and any failure. The
-   inductor cache is a fresh folder per run (a user's first run); compiling
-   runs gcc in child processes, so CPU time here is this process *plus* its
-   children.
-3. **Inference**: windows per second of ``WindowedClassifier.predict`` around
-   a small ``CNNClassifier`` on a long synthetic recording, next to the same
-   fitted network called in a plain ``torch.inference_mode`` loop over the
-   same windows (the ceiling), and the inner classifier's ``predict_proba``
-   on the materialised windows with skseq's default inference batch
-   (``max(4 x batch_size, 128)``) vs skorch's usual (``batch_size``) vs 4096.
-4. **Threads**: fit time of ``FCNClassifier`` and ``LSTMClassifier`` on
-   GunPoint with ``n_threads=1`` and ``2``, with no extra load and while a
-   second process (started and stopped here) spins on one core, interleaved.
-   Also records what skseq's default (``n_threads=None``) resolves to.
-5. **Loop overhead**: skseq's fit vs the hand-written loop of
-   ``bench_zoo.py`` (same network, weights and batches; training losses
-   compared) over more epochs than the zoo run, on equal-length data with
-   the loop calling the network *without lengths*, so masking that costs
-   anything on equal lengths shows (issue 14): LSTM, GRU, FCN, Transformer
-   on ItalyPowerDemand and GunPoint, plus the GRU/LSTM epoch ratio. Target:
-   fit <= 1.05x.
-6. **Serving**: series per second of a fitted classifier's ``predict_proba``
-   (torch) and of its ONNX export through ``skseq.export.OnnxClassifier``
-   (onnxruntime), batch 1 and batch 256, one thread each.
-7. **Prediction memory** (issue 13): the rise of the peak resident size
-   during ``predict_proba`` on n = 2,000 and 20,000 random series of 3 x 500
-   (float64), FCN and LSTM, each run in a fresh process
-   (``_memory_probe.py``), beside the same network in a hand-written
-   ``torch.no_grad`` loop, and one batch (128 series) as the measure of one
-   batch's activations. Target: rise <= 2 x the panel's float32 size + one
-   batch's rise.
+Sections (``--sections``; all by default):
 
-Every section pins torch to one thread except (4). The machine's load
-average is in the header: on a shared machine read the ratios, and the CPU
-columns, which other processes disturb less than wall time.
+- ``zoo``: seconds per training epoch and per ``fit`` of every skseq
+  classifier (LSTM and GRU included) against (b) the hand-written PyTorch
+  loop of ``_harness.hand_fit`` around the *same* network (same weights,
+  batches and recipe, set up by skseq itself; its training losses must equal
+  skseq's, so the time difference is loop overhead) and (c) sktime's torch
+  classifier of the same architecture where sktime 1.2 has one (``AdamW``,
+  same lr and batch size, no scheduler; unequal lengths zero-padded to the
+  longest, as its users must). One torch thread each, a 1-epoch warm-up,
+  then ``--repeats`` rounds, one seed each, the contenders' order rotated.
+  Targets: skseq / hand loop <= 1.10x per epoch, <= 1.05x per fit; skseq /
+  sktime <= 0.5x per epoch (issues 2, 3, 8, 14). skseq's fits take
+  ``input_scaling=None`` (the raw panel, as the others see it).
+- ``bucketing``: PLAID (lengths 100-1,344) with ``bucket_by_length=True``,
+  ``False`` and zero-padded to the longest: epoch, fit and predict seconds.
+  Target: bucketed epoch <= 0.5x padded (issue 8).
+- ``memory``: the rise of the peak resident size during ``predict_proba``
+  on n random 3 x 500 series, each case in a fresh process (this script with
+  ``--probe``), beside the same network in a ``torch.no_grad`` loop. Target:
+  rise <= 2 x the float32 panel + one batch's rise (issue 13).
+- ``serving``: series per second of ``predict_proba`` (torch) and of the
+  ONNX export (``skseq.export.OnnxClassifier``), batch 1 and 256.
 
-Run from the repository root::
+Results and conclusions: ``docs/benchmarks.rst``. Run from the repository
+root::
 
-    python benchmarks/bench_speed.py                # ~10 min on 2 shared cores
-    python benchmarks/bench_speed.py --quick        # smoke run
-    python benchmarks/bench_speed.py --sections bucketing threads
-    python benchmarks/bench_speed.py --sections compile \\
-        --compile-models CNN FCN ResNet InceptionTime LSTM-FCN CNN-LSTM \\
-        AttentionLSTM Transformer LSTM
+    python benchmarks/bench_speed.py                      # ~15 min on 2 cores
+    python benchmarks/bench_speed.py --quick              # smoke run
+    python benchmarks/bench_speed.py --sections zoo --models LSTM GRU \\
+        --datasets GunPoint ItalyPowerDemand JapaneseVowels --epochs 20
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
-import multiprocessing
-import os
-import resource
+import inspect
+import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -77,853 +50,566 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
-    accuracy_and_macro_f1,
-    environment_lines,
+from _harness import (  # noqa: E402
+    command_line,
     fmt_range,
+    hand_fit,
+    interleaved,
     load_average,
-    load_dataset,
     markdown_table,
+    page,
+    same_losses,
     set_torch_threads,
     summarize,
     time_call,
     write_markdown,
 )
-from bench_zoo import (  # noqa: E402
-    CLOCK,
-    MODELS,
-    Config,
-    _clock_callback,
-    _subset,
-    fit_hand_loop,
-    fit_skseq,
-    load_plaid,
-    skseq_classifier,
-)
 
-SECTIONS = (
-    "bucketing",
-    "compile",
-    "inference",
-    "threads",
-    "overhead",
-    "serving",
-    "memory",
-)
-TARGET_BUCKET = 0.5
-TARGET_HAND = 1.05
+SECTIONS = ("zoo", "bucketing", "memory", "serving")
+TARGET_HAND, TARGET_HAND_FIT, TARGET_SKTIME, TARGET_BUCKET = 1.10, 1.05, 0.5, 0.5
+_DL = "sktime.classification.deep_learning"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A skseq classifier, its network settings here and its sktime peer."""
+
+    classifier: str
+    module: dict[str, Any] = field(default_factory=dict)
+    sktime: str | None = None  # class path in sktime
+    sktime_params: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+
+MODELS: dict[str, Spec] = {
+    # sktime's CNN is Zhao et al.'s (6 and 12 filters of width 7, average
+    # pooling by 3, no batch norm): skseq's set to the same sizes
+    "CNN": Spec(
+        "CNNClassifier",
+        {"n_filters": (6, 12), "kernel_size": 7, "pool_size": 3, "batch_norm": False,
+         "head_hidden_sizes": (), "head_dropout": 0.0},
+        f"{_DL}.cnn.CNNClassifierTorch", {}, "CNNClassifierTorch (Zhao's sizes; "
+        "sigmoid, avg-pool and flatten where skseq uses ReLU, max-pool and masking)"),
+    "FCN": Spec("FCNClassifier", {}, f"{_DL}.fcn.FCNClassifierTorch", {},
+                "FCNClassifierTorch (128-256-128 filters, widths 8-5-3, as skseq)"),
+    "ResNet": Spec("ResNetClassifier", {}, f"{_DL}.resnet.ResNetClassifierTorch", {},
+                   "ResNetClassifierTorch (64-128-128 filters, as skseq)"),
+    "InceptionTime": Spec(
+        "InceptionTimeClassifier", {},
+        f"{_DL}.inceptiontime.InceptionTimeClassifierTorch", {},
+        "InceptionTimeClassifierTorch (depth 6, 32 filters, as skseq)"),
+    "LSTM-FCN": Spec("LSTMFCNClassifier", {}, f"{_DL}.lstmfcn.LSTMFCNClassifierTorch",
+                     {}, "LSTMFCNClassifierTorch (8 LSTM units, FCN 128-256-128)"),
+    "CNN-LSTM": Spec("CNNLSTMClassifier", note="n/a: sktime 1.2 has no CNN-then-LSTM"),
+    "AttentionLSTM": Spec("AttentionLSTMClassifier",
+                          note="n/a: sktime 1.2 has no attention-LSTM classifier"),
+    # MVTS embeds every step and adds a sinusoidal encoding: skseq set alike
+    "Transformer": Spec(
+        "TransformerClassifier",
+        {"stem": "linear", "patch_size": 1, "positional_encoding": "sinusoidal"},
+        f"{_DL}.mvts_transformer.MVTSTransformerClassifier",
+        {"d_model": 64, "n_heads": 4, "num_layers": 2, "dim_feedforward": 128,
+         "dropout": 0.1}, "MVTSTransformerClassifier (d_model 64, 4 heads, 2 layers)"),
+    "LSTM": Spec("LSTMClassifier", note="n/a: sktime 1.2 has no torch LSTM classifier"),
+    # its default batch_first=False would run the recurrence over the batch axis
+    "GRU": Spec("GRUClassifier", {}, f"{_DL}.gru.GRUClassifier",
+                {"hidden_dim": 64, "n_layers": 1, "bidirectional": True,
+                 "batch_first": True},
+                "GRUClassifier (torch; 64 units, bidirectional)"),
+}
 
 
 @dataclass
 class Settings:
-    quick: bool = False
-    epochs: int = 1
+    models: tuple[str, ...] = tuple(MODELS)
+    datasets: tuple[str, ...] = ("GunPoint", "ArrowHead", "BasicMotions",
+                                 "JapaneseVowels", "PLAID")
+    epochs: int = 2
     repeats: int = 3
     batch_size: int = 16
+    lr: float = 1e-3
     seed: int = 0
-    plaid_size: int = 0  # FCN bucketing: 0 = all of PLAID
-    rnn_plaid_size: int = 128
+    plaid_size: int = 32  # series per PLAID split in ``zoo`` (0: all)
     bucket_models: tuple[str, ...] = ("FCN", "LSTM")
-    # each compilation takes 0.5-3 min on 2 busy cores: two families by default
-    compile_models: tuple[str, ...] = ("FCN", "LSTM")
-    compile_epochs: int = 3
-    recording_steps: int = 200_000
-    window_length: int = 128
-    window_step: int = 8
-    thread_epochs: int = 3
-    thread_models: tuple[str, ...] = ("FCN", "LSTM")
-    overhead_models: tuple[str, ...] = ("LSTM", "GRU", "FCN", "Transformer")
-    overhead_datasets: tuple[str, ...] = ("ItalyPowerDemand", "GunPoint")
-    overhead_epochs: int = 10
-    serving_models: tuple[str, ...] = ("FCN", "LSTM", "Transformer", "InceptionTime")
-    serving_singles: int = 100
+    bucket_plaid_size: int = 0  # FCN; recurrent models get 128
     memory_models: tuple[str, ...] = ("FCN", "LSTM")
     memory_sizes: tuple[int, ...] = (2_000, 20_000)
+    serving_models: tuple[str, ...] = ("FCN", "LSTM", "Transformer", "InceptionTime")
+    serving_singles: int = 100
 
 
-def _cpu_with_children() -> float:
-    """CPU seconds of this process and its finished children (gcc, for compile)."""
-    own = time.process_time()
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own + kids.ru_utime + kids.ru_stime
+# ----------------------------------------------------------------------- data
+@dataclass
+class Data:
+    name: str
+    X_train: np.ndarray  # NaN-padded (n, channels, time), as skseq loads it
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+
+    def zero_padded(self) -> tuple[np.ndarray, np.ndarray]:
+        """Both splits NaN -> 0 at the longest length (what sktime's torch
+        classifiers need: they take equal lengths only)."""
+        width = max(self.X_train.shape[2], self.X_test.shape[2])
+        return tuple(np.nan_to_num(np.pad(X, ((0, 0), (0, 0), (0, width - X.shape[2]))))
+                     for X in (self.X_train, self.X_test))
+
+    def describe(self) -> str:
+        lengths = (~np.isnan(self.X_train).all(axis=1)).sum(axis=1)
+        return (f"{self.name}: {len(self.y_train)} train / {len(self.y_test)} test, "
+                f"{self.X_train.shape[1]} channel(s), length {lengths.min()}–"
+                f"{lengths.max()}, {len(np.unique(self.y_train))} classes")
 
 
-def _epochs(result_times: list[tuple[float, float]]) -> tuple[float, float]:
-    arr = np.asarray(result_times).reshape(-1, 2)
-    return float(arr[:, 0].mean()), float(arr[:, 1].mean())
+def load(name: str, size: int = 0, seed: int = 0) -> Data:
+    """A bundled data set; ``size`` > 0 keeps a stratified subset per split."""
+    from sklearn.model_selection import train_test_split
+
+    from skseq.datasets import load_dataset
+
+    parts, label = [], name
+    for split in ("train", "test"):
+        X, y = load_dataset(name, split=split)
+        if 0 < size < len(y):
+            label = f"{name} ({size}+{size} subset)"
+            X, _, y, _ = train_test_split(X, y, train_size=size, stratify=y,
+                                          random_state=seed)
+        parts += [X, y]
+    return Data(label, *parts)
 
 
-def _section(title: str, intro: str, headers: Sequence[str], rows) -> str:
-    """One section of the report: its heading, a paragraph, the table."""
-    return "\n".join([title, "", intro, "", markdown_table(headers, rows)])
+def _subset(X, y, n: int):
+    idx = np.arange(len(y))[:: max(1, len(y) // n)]
+    return X[idx], y[idx]
 
 
-# ------------------------------------------------------- 1. length bucketing
-# How each variant is fitted: (label, bucket_by_length, zero-pad everything first)
-VARIANTS = (
-    ("bucketed", True, False),
-    ("trimmed", False, False),
-    ("padded", False, True),
-)
-VARIANT_LABEL = {
-    "bucketed": "bucket_by_length=True",
-    "trimmed": "bucket_by_length=False (each batch cut to its longest)",
-    "padded": "every series zero-padded to the longest (plain skorch's baseline)",
-}
+def _scores(y_true, y_pred) -> tuple[float, float]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return float(accuracy_score(y_true, y_pred)), float(
+        f1_score(y_true, y_pred, average="macro"))
+
+
+# -------------------------------------------------------------- contenders
+class EpochClock:
+    """(wall, CPU) seconds of every training epoch a contender runs."""
+
+    times: list[tuple[float, float]] = []
+
+    @classmethod
+    def begin(cls) -> None:
+        cls._t = (time.perf_counter(), time.process_time())
+
+    @classmethod
+    def end(cls) -> None:
+        wall, cpu = cls._t
+        cls.times.append((time.perf_counter() - wall, time.process_time() - cpu))
+
+    @classmethod
+    def take(cls) -> list[tuple[float, float]]:
+        out, cls.times = cls.times, []
+        return out
+
+
+def _clock_callback():
+    from skorch.callbacks import Callback
+
+    class Clock(Callback):
+        def on_epoch_begin(self, net, **kwargs):
+            EpochClock.begin()
+
+        def on_epoch_end(self, net, **kwargs):
+            EpochClock.end()
+
+    return ("epoch_clock", Clock())
+
+
+def skseq_classifier(model: str, s: Settings, epochs: int, seed: int, **params):
+    import skseq.classifiers as skc
+
+    spec = MODELS[model]
+    kwargs = {"max_epochs": epochs, "batch_size": s.batch_size, "lr": s.lr,
+              "random_state": seed, "n_threads": 1, "input_scaling": None,
+              **{f"module__{k}": v for k, v in spec.module.items()}, **params}
+    return getattr(skc, spec.classifier)(**kwargs)
 
 
 @dataclass
-class BucketCell:
+class Fit:
+    epochs: list[tuple[float, float]]  # (wall, CPU) per epoch
+    fit: tuple[float, float]  # (wall, CPU) of the whole fit
+    predict: Callable[[Any], np.ndarray]
+    losses: list[float] | None = None
+
+
+def fit_skseq(model, s, X, y, epochs, seed, **params) -> Fit:
+    params["callbacks"] = [_clock_callback()]
+    clf = skseq_classifier(model, s, epochs, seed, **params)
+    EpochClock.take()
+    t = time_call(lambda: clf.fit(X, y))
+    return Fit(EpochClock.take(), (t.wall, t.cpu), clf.predict,
+               [float(v) for v in clf.history_[:, "train_loss"]])
+
+
+def fit_hand(model, s, X, y, epochs, seed) -> Fit:
+    h = hand_fit(skseq_classifier(model, s, epochs, seed), X, y)
+    return Fit(h.epoch_times, h.fit_times, h.clf.predict, h.epoch_losses)
+
+
+_TIMED: dict[type, type] = {}
+
+
+def fit_sktime(model, s, X, y, epochs, seed, X_test=None) -> Fit | str:
+    spec = MODELS[model]
+    if spec.sktime is None:
+        return spec.note
+    module, _, name = spec.sktime.rpartition(".")
+    cls = getattr(__import__(module, fromlist=[name]), name)
+    if cls not in _TIMED:  # its per-epoch method clocked, nothing else changed
+
+        def _run_epoch(self, epoch, dataloader, cls=cls):
+            EpochClock.begin()
+            cls._run_epoch(self, epoch, dataloader)
+            EpochClock.end()
+
+        _TIMED[cls] = type(name, (cls,), {"_run_epoch": _run_epoch})
+    params = {"num_epochs": epochs, "batch_size": s.batch_size, "lr": s.lr,
+              "optimizer": "AdamW", "verbose": False, "random_state": seed,
+              **spec.sktime_params}
+    if "callbacks" in inspect.signature(cls).parameters:
+        params["callbacks"] = None  # no lr scheduler
+    clf = _TIMED[cls](**params)
+    EpochClock.take()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t = time_call(lambda: clf.fit(X, y))
+    except Exception as exc:  # a peer's failure is a result
+        return f"fails: {type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+    return Fit(EpochClock.take(), (t.wall, t.cpu), lambda _X: clf.predict(X_test))
+
+
+# --------------------------------------------------------------------- zoo
+CONTENDERS = ("skseq", "hand loop", "sktime")
+
+
+@dataclass
+class Cell:
+    dataset: str
     model: str
-    variant: str
+    contender: str
     epoch_cpu: list[float] = field(default_factory=list)
     epoch_wall: list[float] = field(default_factory=list)
     fit_cpu: list[float] = field(default_factory=list)
-    predict_cpu: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
-    macro_f1: list[float] = field(default_factory=list)
+    losses: list[list[float]] = field(default_factory=list)
+    note: str = ""
 
 
-def bench_bucketing(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
-    from bench_zoo import zero_padded
-
-    # a recurrent epoch over all of PLAID costs ~25 s here: RNNs get a subset
-    plans = [
-        (
-            model,
-            load_plaid(
-                s.rnn_plaid_size if "LSTM" in model or "GRU" in model else s.plaid_size,
-                s.seed,
-            ),
-        )
-        for model in s.bucket_models
-    ]
-    cfg = Config(epochs=s.epochs, batch_size=s.batch_size, seed=s.seed)
-    rows, records = [], {}
-    for model, data in plans:
-        spec = MODELS[model]
-        padded = zero_padded(data)  # no NaN: zeros are data, every series full length
-        inputs = {
-            name: (padded if pad else (data.X_train, data.X_test))
-            for name, _, pad in VARIANTS
-        }
-        cells = {name: BucketCell(model, name) for name, _, _ in VARIANTS}
-        for name, bucket, _ in VARIANTS:  # warm-up on a slice
-            fit_skseq(
-                spec,
-                *_subset(inputs[name][0], data.y_train, 32),
-                cfg,
-                1,
-                s.seed,
-                bucket_by_length=bucket,
-            )
-        for r in range(s.repeats):
-            k = r % len(VARIANTS)
-            for name, bucket, _ in VARIANTS[k:] + VARIANTS[:k]:
-                X_train, X_test = inputs[name]
-                clf = skseq_classifier(
-                    spec,
-                    cfg,
-                    cfg.epochs,
-                    s.seed + r,
-                    callbacks=[("epoch_clock", _clock_callback())],
-                    bucket_by_length=bucket,
-                )
-                CLOCK.take()
-                t = time_call(lambda clf=clf, X=X_train: clf.fit(X, data.y_train))
-                ew, ec = _epochs(CLOCK.take())
-                p = time_call(lambda clf=clf, X=X_test: clf.predict(X))
-                cell = cells[name]
-                cell.epoch_cpu.append(ec)
-                cell.epoch_wall.append(ew)
-                cell.fit_cpu.append(t.cpu / cfg.epochs)
-                cell.predict_cpu.append(p.cpu)
-                acc, f1 = accuracy_and_macro_f1(data.y_test, p.result)
-                cell.accuracy.append(acc)
-                cell.macro_f1.append(f1)
-                log(
-                    f"  bucketing {model} {data.name} {name} seed {s.seed + r}: "
-                    f"epoch {ec:.3f} s CPU ({ew:.3f} wall), predict {p.cpu:.3f} s, "
-                    f"acc {acc:.3f}"
-                )
-        on = cells["bucketed"]
-
-        def ratio(other: BucketCell, attr: str):
-            return summarize(
-                a / b for a, b in zip(getattr(on, attr), getattr(other, attr))
-            )
-
-        records[model] = {
-            "epoch_ratio_cpu": ratio(cells["trimmed"], "epoch_cpu").median,
-            "epoch_ratio_wall": ratio(cells["trimmed"], "epoch_wall").median,
-            "predict_ratio_cpu": ratio(cells["trimmed"], "predict_cpu").median,
-            "epoch_ratio_vs_padded_cpu": ratio(cells["padded"], "epoch_cpu").median,
-            "predict_ratio_vs_padded_cpu": ratio(cells["padded"], "predict_cpu").median,
-        }
-        for name, _, _ in VARIANTS:
-            cell = cells[name]
-            if name == "bucketed":
-                note = "–"
-            else:
-                e, w = ratio(cell, "epoch_cpu"), ratio(cell, "epoch_wall")
-                verdict = "meets" if e.median <= TARGET_BUCKET else "MISSES"
-                note = (
-                    f"{fmt_range(e, 2, '×')} (wall {w.median:.2f}×), predict "
-                    f"{ratio(cell, 'predict_cpu').median:.2f}×: {verdict} "
-                    f"≤ {TARGET_BUCKET}×"
-                )
-            rows.append(
-                [
-                    model,
-                    data.name,
-                    VARIANT_LABEL[name],
-                    fmt_range(summarize(cell.epoch_cpu), 3),
-                    fmt_range(summarize(cell.epoch_wall), 3),
-                    fmt_range(summarize(cell.fit_cpu), 3),
-                    fmt_range(summarize(cell.predict_cpu), 3),
-                    fmt_range(summarize(cell.accuracy), 3),
-                    fmt_range(summarize(cell.macro_f1), 3),
-                    note,
-                ]
-            )
-    text = _section(
-        "## 1. Length bucketing on PLAID",
-        f"{s.epochs} epoch(s) per fit, batch size {s.batch_size}, {s.repeats} "
-        "interleaved rounds (one seed each, the three variants rotated), 1 "
-        "torch thread. Three ways to feed the same network: skseq with "
-        "`bucket_by_length=True`; with `False` (every batch is still cut to "
-        "its own longest series, which skseq always does); and the series "
-        "zero-padded to the longest of the data set and passed as one "
-        "equal-length array (what plain skorch, or any loop without lengths, "
-        "runs; the zeros are then data, so its accuracy may differ). Epoch = "
-        "mean training epoch; predict = `predict` on the whole test split "
-        "(sorted by length when bucketing). Accuracy from these short fits.",
-        [
-            "model",
-            "data",
-            "input / setting",
-            "epoch s (CPU)",
-            "epoch s (wall)",
-            "fit / epochs s (CPU)",
-            "predict s (CPU)",
-            "test acc",
-            "test macro-F1",
-            "bucketed / this, epoch CPU",
-        ],
-        rows,
-    )
-    return text, records
-
-
-# ----------------------------------------------------------- 2. compilation
-def bench_compile(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
-    data = load_dataset("GunPoint")
-    cfg = Config(epochs=s.compile_epochs, batch_size=s.batch_size, seed=s.seed)
-    # a fresh inductor cache: what a user's first compiled fit costs
-    os.environ["TORCHINDUCTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="skseq_inductor_")
-    rows, records = [], {}
-    for model in s.compile_models:
-        spec = MODELS[model]
-        out: dict[bool, dict[str, Any]] = {}
-        for compiled in (False, True):
-            torch._dynamo.reset()
-            clf = skseq_classifier(
-                spec,
-                cfg,
-                cfg.epochs,
-                s.seed,
-                compile=compiled,
-                callbacks=[("epoch_clock", _clock_callback())],
-            )
-            CLOCK.take()
-            wall0, cpu0 = time.perf_counter(), _cpu_with_children()
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    clf.fit(data.X_train, data.y_train)
-                    proba = clf.predict_proba(data.X_test)
-            except Exception as exc:  # a failure is a result
-                msg = " ".join(str(exc).split())[:200]
-                out[compiled] = {"error": f"{type(exc).__name__}: {msg}"}
-                log(f"  compile {model} compile={compiled}: FAILED {msg[:100]}")
-                continue
-            times = np.asarray(CLOCK.take()).reshape(-1, 2)
-            out[compiled] = {
-                "fit_wall": time.perf_counter() - wall0,
-                "fit_cpu": _cpu_with_children() - cpu0,
-                "first_wall": float(times[0, 0]),
-                "later_wall": float(times[1:, 0].mean()),
-                "later_cpu": float(times[1:, 1].mean()),
-                "proba": proba,
-            }
-            log(
-                f"  compile {model} compile={compiled}: first epoch "
-                f"{times[0, 0]:.2f} s wall, later {times[1:, 1].mean():.3f} s CPU"
-            )
-        eager, comp = out[False], out.get(True, {})
-        if "error" in eager:
-            rows.append([model, "eager fails: " + eager["error"], *[""] * 6])
-            continue
-        if "error" in comp:
-            rows.append(
-                [
-                    model,
-                    f"{eager['later_cpu']:.3f}",
-                    "fails",
-                    "–",
-                    f"{eager['first_wall']:.2f}",
-                    "–",
-                    "–",
-                    comp["error"],
-                ]
-            )
-            records[model] = {"error": comp["error"]}
-            continue
-        speedup = eager["later_cpu"] / comp["later_cpu"]
-        diff = float(np.max(np.abs(eager["proba"] - comp["proba"])))
-        records[model] = {
-            "speedup_later_epochs": speedup,
-            "compile_first_epoch_wall": comp["first_wall"],
-            "max_proba_diff": diff,
-        }
-        rows.append(
-            [
-                model,
-                f"{eager['later_cpu']:.3f}",
-                f"{comp['later_cpu']:.3f}",
-                f"{speedup:.2f}×",
-                f"{eager['first_wall']:.2f}",
-                f"{comp['first_wall']:.1f}",
-                f"{diff:.1e}",
-                f"fit {eager['fit_wall']:.1f} s eager vs {comp['fit_wall']:.1f} s "
-                f"compiled (wall; CPU incl. compiler {comp['fit_cpu']:.1f} s)",
-            ]
-        )
-    text = _section(
-        "## 2. `compile=True` vs eager, per model family (GunPoint, CPU)",
-        f"{s.compile_epochs} epochs, batch size {s.batch_size}, 1 torch thread, "
-        "fresh inductor cache, networks as configured in `bench_zoo.MODELS` "
-        "(CNN at Zhao's sizes, Transformer with a per-step linear stem). "
-        "'later epochs' = mean of epochs 2.. (compiled code running); "
-        "speed-up = eager / compiled on those. The first compiled epoch "
-        "includes tracing and C++ compilation; GunPoint's last batch is "
-        "smaller, so a second (dynamic-shape) graph is compiled too.",
-        [
-            "model",
-            "eager later epochs s (CPU)",
-            "compiled later epochs s (CPU)",
-            "speed-up",
-            "eager first epoch s (wall)",
-            "compiled first epoch s (wall)",
-            "max |Δ proba|",
-            "note",
-        ],
-        rows,
-    )
-    return text, records
-
-
-# -------------------------------------------------------------- 3. inference
-def bench_inference(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
-    from bench_windows import make_recording
-
-    from skseq.windows import WindowedClassifier, make_windows
-
-    X_fit, y_fit = make_recording(20_000, 3, seed=1)
-    X, _ = make_recording(s.recording_steps, 3, seed=2)
-    inner_params = {
-        "module__n_filters": (8, 8),
-        "max_epochs": 1,
-        "random_state": 0,
-        "batch_size": 64,
-        "n_threads": 1,
+def run_model(data: Data, model: str, s: Settings, log=print) -> dict[str, Cell]:
+    """Interleaved, seeded rounds of the three contenders on one model."""
+    padded = data.zero_padded()
+    fits = {
+        "skseq": lambda X, y, e, r: fit_skseq(model, s, X, y, e, r),
+        "hand loop": lambda X, y, e, r: fit_hand(model, s, X, y, e, r),
+        "sktime": lambda X, y, e, r: fit_sktime(model, s, X, y, e, r, padded[1]),
     }
-    from skseq.classifiers import CNNClassifier
-
-    clf = WindowedClassifier(
-        CNNClassifier(**inner_params),
-        length=s.window_length,
-        step=s.window_step,
-        label="majority",
-    ).fit(X_fit, y_fit)
-    windows = make_windows(X, length=s.window_length, step=s.window_step)[0]
-    n_windows = len(windows) + int((X.shape[1] - s.window_length) % s.window_step != 0)
-    inner = clf.estimator_
-    net = inner.module_
-    W = np.ascontiguousarray(np.asarray(windows), dtype=np.float32)
-
-    def plain_loop() -> np.ndarray:
-        net.eval()
-        out = []
-        with torch.inference_mode():
-            for i in range(0, len(W), 4096):
-                out.append(torch.softmax(net(torch.from_numpy(W[i : i + 4096])), -1))
-        return torch.cat(out).numpy()
-
-    def inner_proba(batch: int) -> Callable[[], np.ndarray]:
-        def run() -> np.ndarray:
-            # skseq's default is max(4 x batch_size, 128) when this is unset;
-            # setting it explicitly runs the same code path. Set as an
-            # attribute: skorch 1.4's set_params(iterator_valid__batch_size=...)
-            # on a fitted net raises "Something went wrong"
-            inner.iterator_valid__batch_size = batch
-            return inner.predict_proba(W)
-
-        return run
-
-    default_batch = max(4 * inner.batch_size, 128)
-    phases = [
-        (
-            f"WindowedClassifier.predict, {s.recording_steps:,}-step recording",
-            lambda: clf.predict(X),
-            n_windows,
-        ),
-        ("plain torch loop, same network, 4096 windows a batch", plain_loop, len(W)),
-        (
-            f"inner predict_proba, skseq default batch ({default_batch})",
-            inner_proba(default_batch),
-            len(W),
-        ),
-        (
-            f"inner predict_proba, batch = batch_size ({inner.batch_size}, skorch's "
-            "usual)",
-            inner_proba(inner.batch_size),
-            len(W),
-        ),
-        ("inner predict_proba, batch 4096", inner_proba(4096), len(W)),
-    ]
-    times: dict[str, list[float]] = {name: [] for name, _, _ in phases}
-    for name, fn, _ in phases:
-        fn()  # warm-up
+    inputs = {c: (padded[0] if c == "sktime" else data.X_train) for c in CONTENDERS}
+    cells = {c: Cell(data.name, model, c) for c in CONTENDERS}
+    live = list(CONTENDERS)
+    for c in CONTENDERS:  # warm-up; a contender failing here is reported
+        out = fits[c](*_subset(inputs[c], data.y_train, 2 * s.batch_size), 1, s.seed)
+        if isinstance(out, str):
+            cells[c].note = out
+            live.remove(c)
     for r in range(s.repeats):
-        order = phases if r % 2 == 0 else phases[::-1]
-        for name, fn, _ in order:
-            times[name].append(time_call(fn).wall)
-    # same network: the windowed path and the plain loop agree
-    ref = plain_loop()
-    agree = float(np.max(np.abs(inner_proba(default_batch)() - ref)))
-    rows, records = [], {}
-    for name, _, n in phases:
-        t = summarize(times[name])
-        rows.append([name, f"{n:,}", fmt_range(t, 3), f"{n / t.median:,.0f}"])
-        records[name] = n / t.median
-    log(f"  inference: {records}")
-    text = _section(
-        "## 3. Inference: windows per second",
-        f"Synthetic 3-channel recording of {s.recording_steps:,} steps, windows "
-        f"of {s.window_length} steps every {s.window_step} steps, inner "
-        "`CNNClassifier(module__n_filters=(8, 8), batch_size=64)` fitted for "
-        f"1 epoch on a 20,000-step recording; {s.repeats} interleaved repeats, "
-        "wall seconds, 1 torch thread. The first row includes cutting the "
-        "windows and averaging the per-step probabilities; the others run "
-        "on the materialised windows. Largest |Δ proba| between skseq's "
-        f"predict_proba and the plain loop: {agree:.1e}.",
-        ["path", "windows", "s (wall), median [min–max]", "windows/s"],
-        rows,
-    )
+        for c in interleaved(live, r):
+            out = fits[c](inputs[c], data.y_train, s.epochs, s.seed + r)
+            if isinstance(out, str):
+                cells[c].note = out
+                continue
+            cell, ep = cells[c], np.asarray(out.epochs).reshape(-1, 2)
+            cell.epoch_wall.append(float(ep[:, 0].mean()))
+            cell.epoch_cpu.append(float(ep[:, 1].mean()))
+            cell.fit_cpu.append(out.fit[1] / s.epochs)
+            cell.accuracy.append(_scores(data.y_test, out.predict(data.X_test))[0])
+            if out.losses is not None:
+                cell.losses.append(out.losses)
+            log(f"  {data.name} {model} {c} seed {s.seed + r}: epoch "
+                f"{cell.epoch_cpu[-1]:.4f} s CPU, fit/epochs {cell.fit_cpu[-1]:.4f} s")
+    a, b = cells["skseq"].losses, cells["hand loop"].losses
+    if a and b:
+        cells["hand loop"].note = same_losses(sum(a, []), sum(b, []))
+    if "sktime" in live and not cells["sktime"].note:
+        cells["sktime"].note = MODELS[model].note
+    return cells
+
+
+def _paired(num: Cell, den: Cell, attr: str):
+    return summarize(a / b for a, b in zip(getattr(num, attr), getattr(den, attr)) if b)
+
+
+def section_zoo(s: Settings, log=print) -> tuple[str, list[dict]]:
+    datasets = [load(d, s.plaid_size if d == "PLAID" else 0, s.seed)
+                for d in s.datasets]
+    results = [run_model(d, m, s, log) for d in datasets for m in s.models]
+    rows = [[c.dataset, c.model, name, fmt_range(summarize(c.epoch_cpu), 4),
+             fmt_range(summarize(c.epoch_wall), 4), fmt_range(summarize(c.fit_cpu), 4),
+             fmt_range(summarize(c.accuracy), 3), c.note]
+            for cells in results for name, c in cells.items()]
+
+    def verdict(x: float, target: float) -> str:
+        return "–" if not np.isfinite(x) else ("yes" if x <= target else "NO")
+
+    ratio_rows, records = [], []
+    for cells in results:
+        sk, h, k = cells["skseq"], cells["hand loop"], cells["sktime"]
+        he, hf, ke = (_paired(sk, h, "epoch_cpu"), _paired(sk, h, "fit_cpu"),
+                      _paired(sk, k, "epoch_cpu"))
+        ratio_rows.append([sk.dataset, sk.model, fmt_range(he, 2, "×"),
+                           verdict(he.median, TARGET_HAND), fmt_range(hf, 2, "×"),
+                           verdict(hf.median, TARGET_HAND_FIT),
+                           fmt_range(ke, 2, "×") if k.epoch_cpu else "n/a",
+                           verdict(ke.median, TARGET_SKTIME) if k.epoch_cpu else "n/a"])
+        records.append({"dataset": sk.dataset, "model": sk.model,
+                        "skseq_over_hand_epoch_cpu": he.median,
+                        "skseq_over_hand_fit_cpu": hf.median,
+                        "skseq_over_sktime_epoch_cpu": ke.median})
+    text = "\n".join([
+        "## Seconds per epoch: skseq vs the hand loop vs sktime", "",
+        f"{s.epochs} epoch(s) per fit, {s.repeats} rounds (random_state {s.seed}.., "
+        f"order rotated), batch size {s.batch_size}, AdamW lr {s.lr}, 1 torch thread. "
+        "Epoch = mean training epoch (set-up and one-off passes excluded); fit / "
+        "epochs = the whole fit over the epochs (the hand loop's without the set-up "
+        "skseq did for it); CPU seconds, median [min–max]; test accuracy of these "
+        "short fits.",
+        *[f"- data: {d.describe()}" for d in datasets], "",
+        markdown_table(["data set", "model", "contender", "epoch s (CPU)",
+                        "epoch s (wall)", "fit / epochs s (CPU)", "test acc", "note"],
+                       rows), "",
+        "## Ratios", "",
+        "Per round, skseq's CPU time / the other's in the same round, median "
+        f"[min–max]. Targets: ≤ {TARGET_HAND}× the hand loop per epoch, ≤ "
+        f"{TARGET_HAND_FIT}× per fit, ≤ {TARGET_SKTIME}× sktime per epoch.", "",
+        markdown_table(["data set", "model", "skseq / hand, epoch", f"≤ {TARGET_HAND}×",
+                        "skseq / hand, fit", f"≤ {TARGET_HAND_FIT}×",
+                        "skseq / sktime, epoch", f"≤ {TARGET_SKTIME}×"], ratio_rows)])
     return text, records
 
 
-# ---------------------------------------------------------------- 4. threads
-def _spin() -> None:  # pragma: no cover - runs in the busy child process
-    with contextlib.suppress(AttributeError, OSError):
-        os.sched_setaffinity(0, {0})
-    while True:
-        pass
+# --------------------------------------------------------------- bucketing
+VARIANTS = {"bucketed": "bucket_by_length=True",
+            "trimmed": "bucket_by_length=False (each batch cut to its longest)",
+            "padded": "zero-padded to the longest (plain skorch's baseline)"}
 
 
-@contextlib.contextmanager
-def busy_core(active: bool):
-    """A second process spinning on one core while the block runs."""
-    if not active:
-        yield
-        return
-    proc = multiprocessing.get_context("fork").Process(target=_spin, daemon=True)
-    proc.start()
-    try:
-        time.sleep(0.2)  # let it get going
-        yield
-    finally:
-        proc.terminate()
-        proc.join()
-
-
-def bench_threads(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
-    from skseq.classifiers._base import _default_n_threads
-
-    data = load_dataset("GunPoint")
-    cfg = Config(epochs=s.thread_epochs, batch_size=s.batch_size, seed=s.seed)
-    conditions = [(busy, n) for busy in (False, True) for n in (1, 2)]
+def section_bucketing(s: Settings, log=print) -> tuple[str, dict]:
     rows, records = [], {}
-    for model in s.thread_models:
-        spec = MODELS[model]
-        walls: dict[tuple[bool, int], list[float]] = {c: [] for c in conditions}
-        cpus: dict[tuple[bool, int], list[float]] = {c: [] for c in conditions}
-        fit_skseq(spec, *_subset(data.X_train, data.y_train, 32), cfg, 1, s.seed)
+    for model in s.bucket_models:
+        rnn = "LSTM" in model or "GRU" in model  # a recurrent PLAID epoch: ~25 s
+        data = load("PLAID", 128 if rnn and not s.bucket_plaid_size else
+                    s.bucket_plaid_size, s.seed)
+        inputs = {"bucketed": (data.X_train, data.X_test), "padded": data.zero_padded(),
+                  "trimmed": (data.X_train, data.X_test)}
+        res = {v: {"epoch": [], "fit": [], "predict": [], "acc": []} for v in VARIANTS}
+        for v in VARIANTS:  # warm-up
+            fit_skseq(model, s, *_subset(inputs[v][0], data.y_train, 32), 1, s.seed,
+                      bucket_by_length=v == "bucketed")
         for r in range(s.repeats):
-            order = conditions if r % 2 == 0 else conditions[::-1]
-            for busy, n in order:
-                with busy_core(busy):
-                    t = time_call(
-                        lambda n=n: skseq_classifier(
-                            spec, cfg, cfg.epochs, s.seed + r, n_threads=n
-                        ).fit(data.X_train, data.y_train)
-                    )
-                walls[(busy, n)].append(t.wall)
-                cpus[(busy, n)].append(t.cpu)
-                log(
-                    f"  threads {model} busy={busy} n_threads={n}: "
-                    f"{t.wall:.2f} s wall, {t.cpu:.2f} s CPU"
-                )
-        for busy in (False, True):
-            one, two = summarize(walls[(busy, 1)]), summarize(walls[(busy, 2)])
-            ratio = summarize(b / a for a, b in zip(walls[(busy, 1)], walls[(busy, 2)]))
-            records[f"{model}, busy={busy}"] = ratio.median
-            rows.append(
-                [
-                    model,
-                    "one core spinning" if busy else "no extra process",
-                    fmt_range(one, 2),
-                    fmt_range(summarize(cpus[(busy, 1)]), 2),
-                    fmt_range(two, 2),
-                    fmt_range(summarize(cpus[(busy, 2)]), 2),
-                    fmt_range(ratio, 2, "×"),
-                ]
-            )
-    saved = os.environ.pop("OMP_NUM_THREADS", None)
-    try:
-        default_unset = _default_n_threads()
-    finally:
-        if saved is not None:
-            os.environ["OMP_NUM_THREADS"] = saved
-    text = _section(
-        "## 4. Threads: 1 vs 2 torch threads, with and without a busy core",
-        f"Fit of {s.thread_epochs} epochs on GunPoint, batch size "
-        f"{s.batch_size}, {s.repeats} interleaved rounds; the busy process "
-        "is a Python loop pinned to core 0, started before and stopped after "
-        "each fit. Wall seconds (what a user waits); the machine's other load "
-        "is in the header. skseq's default `n_threads=None` resolves to "
-        f"`OMP_NUM_THREADS` if set, else half the cores: {default_unset} "
-        f"thread(s) on this {os.cpu_count()}-core machine.",
-        [
-            "model",
-            "condition",
-            "1 thread s (wall)",
-            "1 thread s (CPU)",
-            "2 threads s (wall)",
-            "2 threads s (CPU)",
-            "2 threads / 1 thread (wall)",
-        ],
-        rows,
-    )
+            for v in interleaved(list(VARIANTS), r):
+                out = fit_skseq(model, s, inputs[v][0], data.y_train, s.epochs,
+                                s.seed + r, bucket_by_length=v == "bucketed")
+                p = time_call(lambda out=out, v=v: out.predict(inputs[v][1]))
+                res[v]["epoch"].append(float(np.mean([c for _, c in out.epochs])))
+                res[v]["fit"].append(out.fit[1] / s.epochs)
+                res[v]["predict"].append(p.cpu)
+                res[v]["acc"].append(_scores(data.y_test, p.result)[0])
+                log(f"  bucketing {model} {v} seed {s.seed + r}: "
+                    f"epoch {res[v]['epoch'][-1]:.3f} s CPU")
+        on = res["bucketed"]
+        for v, label in VARIANTS.items():
+            ratio = summarize(a / b for a, b in zip(on["epoch"], res[v]["epoch"]))
+            records[f"{model}/{v}"] = ratio.median
+            verdict = "" if v == "bucketed" else (
+                f"{fmt_range(ratio, 2, '×')}: "
+                + ("meets" if ratio.median <= TARGET_BUCKET else "MISSES")
+                + f" ≤ {TARGET_BUCKET}×")
+            rows.append([model, data.name, label,
+                         *[fmt_range(summarize(res[v][k]), 3) for k in res[v]],
+                         verdict or "–"])
+    text = "\n".join([
+        "## Length bucketing on PLAID", "",
+        f"{s.epochs} epoch(s) per fit, batch size {s.batch_size}, {s.repeats} rounds "
+        "(variants rotated), 1 torch thread, CPU seconds; predict = the whole test "
+        "split.", "",
+        markdown_table(["model", "data", "input / setting", "epoch s (CPU)",
+                        "fit / epochs s (CPU)", "predict s (CPU)", "test acc",
+                        "bucketed / this, epoch CPU"], rows)])
     return text, records
 
 
-# --------------------------------------------------------------- 5. overhead
-def bench_overhead(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
-    cfg = Config(epochs=s.overhead_epochs, batch_size=s.batch_size, seed=s.seed)
-    rows, records = [], {}
-    # equal-length data: the hand loop calls the network without lengths (the
-    # dense path), as a user who never pads would; skseq's batches leave the
-    # lengths out there too, so masking must cost nothing
-    fitters = {
-        "skseq": fit_skseq,
-        "hand loop": functools.partial(fit_hand_loop, with_lengths=False),
-    }
-    epoch_cpu: dict[tuple[str, str], float] = {}
-    for dataset in s.overhead_datasets:
-        data = load_dataset(dataset)
-        for model in s.overhead_models:
-            spec = MODELS[model]
-            for fit in fitters.values():
-                fit(spec, *_subset(data.X_train, data.y_train, 32), cfg, 1, s.seed)
-            res: dict[str, dict[str, list[float]]] = {
-                c: {"fit_cpu": [], "fit_wall": [], "epoch_cpu": []} for c in fitters
-            }
-            losses: dict[str, list[float]] = {}
-            for r in range(s.repeats):
-                order = list(fitters) if r % 2 == 0 else list(fitters)[::-1]
-                for c in order:
-                    t = time_call(
-                        lambda c=c: fitters[c](
-                            spec,
-                            data.X_train,
-                            data.y_train,
-                            cfg,
-                            cfg.epochs,
-                            s.seed + r,
-                        )
-                    )
-                    res[c]["fit_cpu"].append(t.cpu)
-                    res[c]["fit_wall"].append(t.wall)
-                    res[c]["epoch_cpu"].append(_epochs(t.result.epoch_times)[1])
-                    if r == 0:
-                        losses[c] = t.result.epoch_losses
-            ratio = {
-                k: summarize(
-                    a / b for a, b in zip(res["skseq"][k], res["hand loop"][k])
-                )
-                for k in ("fit_cpu", "fit_wall", "epoch_cpu")
-            }
-            same = np.allclose(
-                losses["skseq"], losses["hand loop"], rtol=1e-4, atol=1e-6
-            )
-            epoch_cpu[dataset, model] = summarize(res["skseq"]["epoch_cpu"]).median
-            records[f"{dataset}/{model}"] = {k: v.median for k, v in ratio.items()}
-            log(f"  overhead {dataset} {model}: {records[f'{dataset}/{model}']}")
-            rows.append(
-                [
-                    dataset,
-                    model,
-                    fmt_range(summarize(res["skseq"]["fit_cpu"]), 3),
-                    fmt_range(summarize(res["hand loop"]["fit_cpu"]), 3),
-                    fmt_range(ratio["fit_cpu"], 3, "×"),
-                    fmt_range(ratio["fit_wall"], 3, "×"),
-                    fmt_range(ratio["epoch_cpu"], 3, "×"),
-                    ("meets" if ratio["fit_cpu"].median <= TARGET_HAND else "MISSES")
-                    + f" ≤ {TARGET_HAND}×",
-                    "yes" if same else "NO",
-                ]
-            )
-    gru_vs_lstm = [
-        f"{d}: GRU epoch / LSTM epoch (skseq, CPU, median) = "
-        f"{epoch_cpu[d, 'GRU'] / epoch_cpu[d, 'LSTM']:.2f}×"
-        for d in s.overhead_datasets
-        if (d, "GRU") in epoch_cpu and (d, "LSTM") in epoch_cpu
-    ]
-    records["gru_vs_lstm"] = gru_vs_lstm
-    text = _section(
-        "## 5. skseq vs the hand-written loop (fit time)",
-        f"{', '.join(s.overhead_datasets)} (equal lengths), {s.overhead_epochs} "
-        f"epochs, batch size {s.batch_size}, {s.repeats} interleaved rounds "
-        f"(seeds {s.seed}..), 1 torch thread; the hand loop of `bench_zoo.py` "
-        "(same network, initial weights, batches, clipping and post-training "
-        "batch-norm pass) calling the network **without lengths**, so any cost "
-        "of masking on equal lengths shows in the ratio.",
-        [
-            "data set",
-            "model",
-            "skseq fit s (CPU)",
-            "hand loop fit s (CPU)",
-            "skseq / hand, fit (CPU)",
-            "fit (wall)",
-            "epoch (CPU)",
-            "target",
-            "same training losses",
-        ],
-        rows,
-    )
-    if gru_vs_lstm:
-        text += "\n\n" + "\n".join(f"- {line}" for line in gru_vs_lstm)
-    return text, records
+# ------------------------------------------------------------------ memory
+def probe(model: str, n: int, mode: str) -> dict[str, Any]:
+    """Peak resident rise of one prediction of n 3 x 500 series (this process)."""
+    import gc
+    import re
+
+    import torch
+
+    from skseq.classifiers import FCNClassifier, LSTMClassifier
+
+    def status(key: str) -> float:
+        text = Path("/proc/self/status").read_text()
+        return int(re.search(rf"{key}:\s+(\d+)", text).group(1)) / 1024
+
+    torch.set_num_threads(1)
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((n, 3, 500)), rng.integers(0, 2, n)
+    cls = {"FCN": FCNClassifier, "LSTM": LSTMClassifier}[model]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = cls(max_epochs=1, random_state=0, n_threads=1).fit(X[:64], y[:64])
+    gc.collect()
+    before = status("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")  # the peak starts over
+    t0 = time.perf_counter()
+    if mode == "skseq":
+        proba = clf.predict_proba(X)
+    else:  # the same network in a hand-written no_grad loop
+        net, out = clf.module_.eval(), []
+        with torch.no_grad():
+            for i in range(0, n, 128):
+                out.append(torch.softmax(net(torch.from_numpy(
+                    X[i:i + 128].astype(np.float32))), -1))
+        proba = torch.cat(out).numpy()
+    assert proba.shape == (n, 2)
+    return {"input_f32_mb": X.size * 4 / 2**20, "rise_mb": status("VmHWM") - before,
+            "seconds": time.perf_counter() - t0}
 
 
-# ---------------------------------------------------------------- 6. serving
-def bench_serving(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
-    """Series per second: the torch classifier vs its ONNX export."""
-    from skseq.export import OnnxClassifier, to_onnx
-
-    data = load_dataset("GunPoint")
-    X = np.asarray(data.X_test, dtype=np.float32)
-    big = np.concatenate([X] * (-(-256 // len(X))))[:256]
-    cfg = Config(epochs=1, batch_size=s.batch_size, seed=s.seed)
-    rows, records = [], {}
-    folder = Path(tempfile.mkdtemp())
-    for model in s.serving_models:
-        clf = skseq_classifier(MODELS[model], cfg, 2, s.seed)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            clf.fit(data.X_train, data.y_train)
-        served = OnnxClassifier(to_onnx(clf, folder / f"{model}.onnx"), n_threads=1)
-        single = X[: s.serving_singles]
-        contenders = {"torch (skseq predict_proba)": clf, "onnxruntime": served}
-        rate: dict[str, dict[str, list[float]]] = {
-            c: {"batch 1": [], "batch 256": []} for c in contenders
-        }
-        for r in range(s.repeats):
-            order = list(contenders) if r % 2 == 0 else list(contenders)[::-1]
-            for c in order:
-                est = contenders[c]
-                t = time_call(
-                    lambda est=est: [est.predict_proba(x[None]) for x in single]
-                )
-                rate[c]["batch 1"].append(len(single) / t.cpu)
-                t = time_call(lambda est=est: est.predict_proba(big))
-                rate[c]["batch 256"].append(len(big) / t.cpu)
-        for batch in ("batch 1", "batch 256"):
-            torch_rate = summarize(rate["torch (skseq predict_proba)"][batch])
-            onnx_rate = summarize(rate["onnxruntime"][batch])
-            records[f"{model}/{batch}"] = onnx_rate.median / torch_rate.median
-            rows.append(
-                [
-                    model,
-                    batch,
-                    f"{torch_rate.median:,.0f}",
-                    f"{onnx_rate.median:,.0f}",
-                    f"{onnx_rate.median / torch_rate.median:.2f}×",
-                ]
-            )
-        log(f"  serving {model}: {rows[-2:]}")
-    text = _section(
-        "## 6. Serving: torch vs the ONNX export (series per second)",
-        f"GunPoint test series (150 steps), CPU time, 1 thread each (torch and "
-        f"onnxruntime), {s.repeats} interleaved rounds; batch 1 = "
-        f"{s.serving_singles} calls of one series each, batch 256 = one call. "
-        "Both include input validation (`OnnxClassifier` validates as the "
-        "classifier does); networks of the zoo's sizes, fitted 2 epochs.",
-        ["model", "batch", "torch series/s", "onnxruntime series/s", "onnx / torch"],
-        rows,
-    )
-    return text, records
-
-
-# ----------------------------------------------------------------- 7. memory
 def _probe(model: str, n: int, mode: str) -> dict[str, Any]:
-    import json
-    import subprocess
-
-    probe = Path(__file__).with_name("_memory_probe.py")
-    done = subprocess.run(
-        [sys.executable, str(probe), model, str(n), mode],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    done = subprocess.run([sys.executable, __file__, "--probe", model, str(n), mode],
+                          capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def bench_memory(s: Settings, log=print) -> tuple[str, dict[str, Any]]:
-    """Peak extra memory of predict_proba vs n, each case in a fresh process."""
+def section_memory(s: Settings, log=print) -> tuple[str, dict]:
     rows, records = [], {}
     for model in s.memory_models:
         one_batch = _probe(model, 128, "skseq")["rise_mb"]
         for n in s.memory_sizes:
-            got = {mode: _probe(model, n, mode) for mode in ("skseq", "hand")}
-            f32 = got["skseq"]["input_f32_mb"]
+            sk, hand = _probe(model, n, "skseq"), _probe(model, n, "hand")
+            f32, rise = sk["input_f32_mb"], sk["rise_mb"]
             bound = 2 * f32 + one_batch
-            rise = got["skseq"]["rise_mb"]
-            records[f"{model}/{n}"] = {
-                "skseq_rise_mb": rise,
-                "hand_rise_mb": got["hand"]["rise_mb"],
-                "bound_mb": bound,
-            }
+            records[f"{model}/{n}"] = {"skseq_rise_mb": rise, "bound_mb": bound,
+                                       "hand_rise_mb": hand["rise_mb"]}
             log(f"  memory {model} n={n}: {records[f'{model}/{n}']}")
-            rows.append(
-                [
-                    model,
-                    f"{n:,}",
-                    f"{f32:,.0f}",
-                    f"{one_batch:,.0f}",
-                    f"{rise:,.0f}",
-                    f"{got['hand']['rise_mb']:,.0f}",
-                    f"{rise / f32:.1f}×",
-                    ("meets" if rise <= bound else "MISSES") + f" ≤ {bound:,.0f} MB",
-                    f"{got['skseq']['seconds']:.1f} / {got['hand']['seconds']:.1f}",
-                ]
-            )
-    text = _section(
-        "## 7. Prediction memory: peak rise during predict_proba (MB)",
-        "Random series of 3 channels x 500 steps (float64, as in issue 13), "
-        "fitted on 64 of them for 1 epoch, 1 thread; each case in a fresh "
-        "process, the peak resident size (VmHWM) reset just before the call. "
-        "'hand loop' = the same network in a `torch.no_grad` loop over "
-        "batches of 128, outputs concatenated (no memory release). 'one "
-        "batch' = skseq's rise on 128 series. Target: rise <= 2 x the "
-        "float32 panel + one batch.",
-        [
-            "model",
-            "n",
-            "panel float32 MB",
-            "one batch MB",
-            "skseq rise MB",
-            "hand loop rise MB",
-            "skseq rise / panel",
-            "target",
-            "seconds skseq / hand",
-        ],
-        rows,
-    )
-    return text, records
+            rows.append([model, f"{n:,}", f"{f32:,.0f}", f"{one_batch:,.0f}",
+                         f"{rise:,.0f}", f"{hand['rise_mb']:,.0f}",
+                         ("meets" if rise <= bound else "MISSES")
+                         + f" ≤ {bound:,.0f} MB"])
+    return "\n".join([
+        "## Prediction memory: peak rise during predict_proba (MB)", "",
+        "Random 3 x 500 float64 series, fitted on 64 for 1 epoch, 1 thread; each case "
+        "in a fresh process, VmHWM reset just before the call; 'one batch' = skseq's "
+        "rise on 128 series.", "",
+        markdown_table(["model", "n", "panel float32 MB", "one batch MB",
+                        "skseq rise MB", "hand loop rise MB", "target"], rows),
+    ]), records
+
+
+# ----------------------------------------------------------------- serving
+def section_serving(s: Settings, log=print) -> tuple[str, dict]:
+    from skseq.export import OnnxClassifier, to_onnx
+
+    data, folder = load("GunPoint"), Path(tempfile.mkdtemp())
+    X = np.asarray(data.X_test, dtype=np.float32)
+    big = np.concatenate([X] * (-(-256 // len(X))))[:256]
+    rows, records = [], {}
+    for model in s.serving_models:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clf = skseq_classifier(model, s, 2, s.seed).fit(data.X_train, data.y_train)
+        onnx = OnnxClassifier(to_onnx(clf, folder / f"{model}.onnx"), n_threads=1)
+        runs = {"batch 1": lambda est: [est.predict_proba(x[None])
+                                        for x in X[: s.serving_singles]],
+                "batch 256": lambda est: est.predict_proba(big)}
+        sizes = {"batch 1": min(len(X), s.serving_singles), "batch 256": len(big)}
+        rate = {(c, b): [] for c in ("torch", "onnx") for b in runs}
+        for r in range(s.repeats):
+            for c, est in interleaved([("torch", clf), ("onnx", onnx)], r):
+                for b, run in runs.items():
+                    rate[c, b].append(sizes[b] / time_call(lambda: run(est)).cpu)
+        for b in runs:
+            t, o = summarize(rate["torch", b]).median, summarize(rate["onnx", b]).median
+            records[f"{model}/{b}"] = o / t
+            rows.append([model, b, f"{t:,.0f}", f"{o:,.0f}", f"{o / t:.2f}×"])
+    return "\n".join([
+        "## Serving: torch vs the ONNX export (series per second)", "",
+        f"GunPoint test series, CPU time, 1 thread, {s.repeats} rounds; batch 1 = "
+        f"{s.serving_singles} calls of one series; networks fitted 2 epochs.", "",
+        markdown_table(["model", "batch", "torch series/s", "onnxruntime series/s",
+                        "onnx / torch"], rows)]), records
 
 
 # -------------------------------------------------------------------- main
-RUNNERS = {
-    "bucketing": bench_bucketing,
-    "compile": bench_compile,
-    "inference": bench_inference,
-    "threads": bench_threads,
-    "overhead": bench_overhead,
-    "serving": bench_serving,
-    "memory": bench_memory,
-}
+RUNNERS = {"zoo": section_zoo, "bucketing": section_bucketing,
+           "memory": section_memory, "serving": section_serving}
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sections", nargs="+", default=list(SECTIONS), choices=SECTIONS)
-    p.add_argument("--quick", action="store_true", help="a smoke run (small data)")
+    p.add_argument("--models", nargs="+", default=None, choices=list(MODELS))
+    p.add_argument("--datasets", nargs="+", default=None)
+    p.add_argument("--epochs", type=int, default=None, help="(2)")
     p.add_argument("--repeats", type=int, default=None, help="rounds (3)")
-    p.add_argument("--epochs", type=int, default=None, help="bucketing epochs (1)")
-    p.add_argument("--plaid-size", type=int, default=None, help="FCN: 0 = all")
-    p.add_argument("--rnn-plaid-size", type=int, default=None, help="LSTM (128)")
-    p.add_argument("--compile-models", nargs="+", default=None, choices=list(MODELS))
-    p.add_argument("--recording-steps", type=int, default=None)
+    p.add_argument("--plaid-size", type=int, default=None, help="zoo's PLAID (32)")
+    p.add_argument("--lr", type=float, default=None, help="(1e-3)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--quick", action="store_true", help="a smoke run (small data)")
     p.add_argument("--out", default="benchmarks/results/speed.md", help="'' to skip")
+    p.add_argument("--probe", nargs=3, metavar=("MODEL", "N", "MODE"),
+                   help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    s = Settings(quick=args.quick, seed=args.seed)
+    s = Settings(seed=args.seed)
     if args.quick:
-        s.epochs, s.repeats = 1, 1
-        s.plaid_size, s.rnn_plaid_size = 24, 24
-        s.compile_models = ("CNN",)
-        s.compile_epochs = 2
-        s.recording_steps = 20_000
-        s.thread_epochs = 1
-        s.overhead_models = ("CNN",)
-        s.overhead_datasets = ("ItalyPowerDemand",)
-        s.overhead_epochs = 2
-        s.serving_models = ("CNN",)
-        s.serving_singles = 5
-        s.memory_models = ("FCN",)
-        s.memory_sizes = (512,)
-    for name in ("repeats", "epochs", "plaid_size", "rnn_plaid_size"):
+        s.models, s.datasets, s.epochs, s.repeats = ("CNN", "GRU"), ("GunPoint",), 1, 1
+        s.plaid_size = s.bucket_plaid_size = 24
+        s.bucket_models, s.memory_models, s.memory_sizes = ("CNN",), ("FCN",), (512,)
+        s.serving_models, s.serving_singles = ("CNN",), 5
+    for name in ("models", "datasets"):
+        if getattr(args, name):
+            setattr(s, name, tuple(getattr(args, name)))
+    for name in ("epochs", "repeats", "plaid_size", "lr"):
         if getattr(args, name) is not None:
             setattr(s, name, getattr(args, name))
-    if args.compile_models:
-        s.compile_models = tuple(args.compile_models)
-    if args.recording_steps:
-        s.recording_steps = args.recording_steps
     return s
 
 
 def main(argv: Sequence[str] | None = None, log=print) -> dict[str, Any]:
-    """Run the chosen sections; returns their Markdown and numbers."""
+    """Run the chosen sections; their Markdown and numbers."""
     args = parse_args(argv)
+    if args.probe:
+        model, n, mode = args.probe
+        print(json.dumps(probe(model, int(n), mode)))
+        return {}
     s = settings_from(args)
     set_torch_threads(1)
-    command = "python benchmarks/bench_speed.py " + " ".join(
-        argv if argv is not None else sys.argv[1:]
-    )
-    parts = [
-        "# Speed on a small CPU (issue 8)",
-        "",
-        *[f"- {x}" for x in environment_lines(command.strip())],
-        "",
-    ]
+    with contextlib.suppress(ImportError):  # seconds to import: not fit time
+        import sktime.classification.deep_learning  # noqa: F401
+    parts = page("Speed on a small CPU", command_line("bench_speed.py", argv)) + [""]
     records: dict[str, Any] = {}
     for name in args.sections:
         t0 = time.perf_counter()
-        text, rec = RUNNERS[name](s, log=log)
-        records[name] = rec
+        text, records[name] = RUNNERS[name](s, log=log)
         parts += [text, "", f"({name}: {time.perf_counter() - t0:.0f} s wall)", ""]
-        set_torch_threads(1)
     parts.append(f"Load average at the end (1, 5, 15 min): {load_average()}")
     markdown = "\n".join(parts) + "\n"
     log("\n" + markdown)

@@ -26,7 +26,8 @@ reset through ``/proc/self/clear_refs`` first; Linux only). The target of
 issue 5 is a peak extra memory below 2x the recording. Windows per second =
 windows / median wall time.
 
-Run from the repository root::
+Results and conclusions: ``docs/benchmarks.rst``. Run from the repository
+root::
 
     python benchmarks/bench_windows.py               # 10M steps, ~1-2 min
     python benchmarks/bench_windows.py --quick       # 1M steps, 1 repeat
@@ -47,10 +48,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
-    environment_lines,
+from _harness import (  # noqa: E402
+    command_line,
     fmt_range,
     markdown_table,
+    page,
     set_torch_threads,
     summarize,
     time_call,
@@ -175,12 +177,9 @@ def measure(
         flush=True,
     )
     return [
-        name,
-        fmt_range(wall, 3),
-        f"{n_windows / wall.median:,.0f}",
+        name, fmt_range(wall, 3), f"{n_windows / wall.median:,.0f}",
         f"{traced / MB:,.1f} ({traced / raw:.2f}x)",
-        "–" if np.isnan(rss) else f"{rss / MB:,.1f} ({rss / raw:.2f}x)",
-    ]
+        "–" if np.isnan(rss) else f"{rss / MB:,.1f} ({rss / raw:.2f}x)"]
 
 
 def materialise_all(windows: np.ndarray, batch: int) -> float:
@@ -239,11 +238,7 @@ def main(argv: list[str] | None = None) -> str:
     rows.append(
         measure(
             f"materialise all windows, {args.batch} at a time",
-            lambda: materialise_all(windows, args.batch),
-            n_windows,
-            raw,
-            args.repeats,
-        )
+            lambda: materialise_all(windows, args.batch), n_windows, raw, args.repeats)
     )
     clf = linear_windows_classifier(args.length, step, args.batch)
     clf.predict(X[:, :100_000])  # warm-up (imports, BLAS threads)
@@ -252,11 +247,7 @@ def main(argv: list[str] | None = None) -> str:
     rows.append(
         measure(
             "WindowedClassifier.predict (flatten + LogisticRegression)",
-            lambda: clf.predict(X),
-            n_pred,
-            raw,
-            args.repeats,
-        )
+            lambda: clf.predict(X), n_pred, raw, args.repeats)
     )
     rows.append(
         measure(
@@ -292,24 +283,15 @@ def main(argv: list[str] | None = None) -> str:
         )
     table = markdown_table(
         [
-            "phase",
-            "wall s, median [min–max]",
-            "windows/s",
-            "peak extra traced MB (x recording)",
-            "peak extra RSS MB (x recording)",
-        ],
+            "phase", "wall s, median [min–max]", "windows/s",
+            "peak extra traced MB (x recording)", "peak extra RSS MB (x recording)"],
         rows,
     )
     text = "\n".join(
         [
-            "# Windowing a long recording: memory and speed",
-            "",
-            *[
-                f"- {line}"
-                for line in environment_lines(
-                    packages=("numpy", "scikit-learn", "torch")
-                )
-            ],
+            *page("Windowing a long recording: memory and speed",
+                  command_line("bench_windows.py", argv),
+                  ("numpy", "scikit-learn", "torch")),
             f"- {header}",
             *[f"- {note}" for note in notes],
             "",

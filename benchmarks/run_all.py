@@ -16,7 +16,7 @@ Run from the repository root::
 
     python benchmarks/run_all.py               # everything, ~1.5 h on 2 shared cores
     python benchmarks/run_all.py --quick       # smoke run of every script
-    python benchmarks/run_all.py --only zoo speed
+    python benchmarks/run_all.py --only speed windows
     python benchmarks/run_all.py --summarize-only   # SUMMARY.md from the tables there
 """
 
@@ -33,20 +33,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _harness import HERE, load_average  # noqa: E402
 
 # Which "## " sections of a script's table make its summary (substrings of the
 # heading, case-insensitive); None = every section. A script not listed here
 # contributes its first table.
 SUMMARY_SECTIONS: dict[str, Sequence[str] | None] = {
-    "rnn": ("Ratios",),
-    "zoo": ("Ratios",),
-    "speed": None,
-    "windows": None,
-    "imbalance": ("Best remedy", "Each remedy"),
-    "model_selection": None,
-    "quality": ("Targets", "Per data set", "Demo"),
-}
+    "speed": ("Ratios", "bucketing", "memory", "Serving"), "windows": None,
+    "imbalance": ("Best remedy", "Each remedy"), "model_selection": None,
+    "quality": ("Targets", "Per data set", "Demo")}
 
 # Extra arguments per script (full run, quick run). bench_quality.py takes
 # hours but resumes: each run_all call advances it by a time budget that
@@ -86,13 +83,8 @@ def _name(script: Path) -> str:
 
 
 def run_one(
-    script: Path,
-    results: Path,
-    quick: bool,
-    timeout: float | None,
-    extra: Sequence[str] = (),
-    log=print,
-) -> Outcome:
+    script: Path, results: Path, quick: bool, timeout: float | None,
+    extra: Sequence[str] = (), log=print) -> Outcome:
     """Run one script in a fresh interpreter; its table goes to ``results``."""
     out = results / f"{_name(script)}.md"
     cmd = [sys.executable, str(script), "--out", str(out), *extra]
@@ -103,14 +95,8 @@ def run_one(
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(
-            cmd,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=timeout,
-            env=env,
-            cwd=Path.cwd(),
-        )
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            timeout=timeout, env=env, cwd=Path.cwd())
         code, err = proc.returncode, proc.stderr
     except subprocess.TimeoutExpired as exc:
         code = None
@@ -176,10 +162,7 @@ def summary_of(name: str, markdown: str) -> str:
 
 def write_summary(outcomes: Sequence[Outcome], results: Path, quick: bool) -> Path:
     """``results/SUMMARY.md``: status, time, link and summary of every script."""
-    try:
-        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        load = "n/a"
+    load = load_average()
     collected = bool(outcomes) and all(o.seconds != o.seconds for o in outcomes)
     lines = [
         "# Benchmark summary" + (" (quick smoke run)" if quick else ""),
@@ -233,23 +216,16 @@ def write_summary(outcomes: Sequence[Outcome], results: Path, quick: bool) -> Pa
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="smoke run of every script")
-    p.add_argument("--only", nargs="+", default=None, help="e.g. zoo speed rnn")
+    p.add_argument("--only", nargs="+", default=None, help="e.g. speed windows")
     p.add_argument(
-        "--results",
-        default=None,
-        help="folder for the tables (benchmarks/results, or .../quick with --quick)",
-    )
+        "--results", default=None,
+        help="folder for the tables (benchmarks/results, or .../quick with --quick)")
     p.add_argument(
-        "--timeout",
-        type=float,
-        default=None,
-        help="seconds per script (default 3600; 900 with --quick)",
-    )
+        "--timeout", type=float, default=None,
+        help="seconds per script (default 3600; 900 with --quick)")
     p.add_argument(
-        "--summarize-only",
-        action="store_true",
-        help="run nothing; write SUMMARY.md from the tables already in --results",
-    )
+        "--summarize-only", action="store_true",
+        help="run nothing; write SUMMARY.md from the tables already in --results")
     p.add_argument("--bench-dir", default=str(HERE), help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -271,13 +247,8 @@ def main(argv: Sequence[str] | None = None, log=print) -> list[Outcome]:
     else:
         outcomes = [
             run_one(
-                script,
-                results,
-                args.quick,
-                timeout,
-                extra=EXTRA_ARGS.get(_name(script), ((), ()))[args.quick],
-                log=log,
-            )
+                script, results, args.quick, timeout,
+                extra=EXTRA_ARGS.get(_name(script), ((), ()))[args.quick], log=log)
             for script in discover(bench_dir, args.only)
         ]
     path = write_summary(outcomes, results, args.quick)

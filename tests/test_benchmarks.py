@@ -1,8 +1,8 @@
-"""Smoke test of the RNN speed benchmark (benchmarks/bench_rnn.py).
+"""Smoke tests of the benchmark scripts (benchmarks/), each in quick mode.
 
-Runs the benchmark's ``main`` in-process on the smallest setting (one data set,
-one epoch, one repeat) and checks the table's rows and numbers. Never asserts
-on speed: wall-clock times on a shared machine are not test material.
+Every script's ``main`` runs in-process on its smallest setting and the
+tables' rows and numbers are checked. Never asserts on speed: wall-clock
+times on a shared machine are not test material.
 """
 
 from __future__ import annotations
@@ -14,227 +14,117 @@ import pytest
 import torch
 
 
-@pytest.fixture(scope="module")
-def bench_rnn(load_benchmark):
-    return load_benchmark("bench_rnn")
+def _quiet(*args, **kwargs):
+    pass
 
 
-@pytest.fixture(scope="module")
-def quick_run(bench_rnn, tmp_path_factory):
-    out = tmp_path_factory.mktemp("bench") / "rnn.md"
-    argv = [
-        "--quick",
-        "--datasets",
-        "ItalyPowerDemand",
-        "--epochs",
-        "1",
-        "--repeats",
-        "1",
-        "--hidden-size",
-        "8",
-        "--out",
-        str(out),
-    ]
+@pytest.fixture
+def keep_threads():
+    """main() pins threads, also through the environment: restore them after."""
     threads = torch.get_num_threads()
-    # main() pins threads through the environment too; leave this process as found
     with pytest.MonkeyPatch.context() as mp:
         for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             mp.setenv(var, os.environ.get(var, ""))
             if not os.environ[var]:
                 mp.delenv(var)
-        result = bench_rnn.main(argv, log=lambda *a, **k: None)
+        yield
     torch.set_num_threads(threads)
-    return result, out
 
 
-def test_table_has_every_contender_row(quick_run):
-    result, out = quick_run
-    keys = [
-        (c.dataset, c.model, c.contender)
-        for cells in result["cells"]
-        for c in cells.values()
-    ]
-    assert sorted(keys) == sorted(
-        ("ItalyPowerDemand", m, c)
-        for m in ("LSTM", "GRU")
-        for c in ("skseq", "hand loop", "sktime")
-    )
-    text = out.read_text()
-    for model in ("LSTM", "GRU"):
-        for contender in ("skseq", "hand loop", "sktime"):
-            assert f"| ItalyPowerDemand | {model} | {contender} |" in text
-    assert "## Ratios" in text and "## Seconds per epoch" in text
+# ------------------------------------------------------------- _harness.py
+def test_hand_loop_does_skseq_arithmetic_on_bucketed_data(load_benchmark):
+    # JapaneseVowels (lengths 7-29) is where skseq's default buckets by
+    # length; the hand loop trains on the batches skseq's iterator draws, from
+    # skseq's initial weights, and must reach the same losses and predictions
+    harness = load_benchmark("_harness")
+    from skseq.classifiers import GRUClassifier
+    from skseq.datasets import load_dataset
+
+    X, y = load_dataset("JapaneseVowels", split="train")
+    X, y = X[::3], y[::3]
+    params = {"max_epochs": 2, "batch_size": 16, "random_state": 3, "n_threads": 1,
+              "module__hidden_size": 4}
+    clf = GRUClassifier(**params).fit(X, y)
+    assert clf._bucketing()
+    hand = harness.hand_fit(GRUClassifier(**params), X, y)
+    losses = [float(v) for v in clf.history_[:, "train_loss"]]
+    assert hand.epoch_losses == pytest.approx(losses, rel=1e-5)
+    assert harness.same_losses(losses, hand.epoch_losses).startswith(
+        "train losses = skseq's")
+    assert (hand.clf.predict(X) == clf.predict(X)).all()
+    assert len(hand.epoch_times) == 2 and hand.fit_times[1] > 0
 
 
-def test_times_and_ratios_are_finite_and_positive(quick_run):
-    result, _ = quick_run
-    for cells in result["cells"]:
-        for contender in ("skseq", "hand loop"):
-            cell = cells[contender]
-            assert len(cell.wall) == 1 and len(cell.cpu) == 1
-            assert all(math.isfinite(t) and t > 0 for t in cell.wall)
-            assert 0.0 <= cell.accuracy <= 1.0
-    gru = next(c for c in result["cells"] if c["skseq"].model == "GRU")
-    assert gru["sktime"].wall and gru["sktime"].wall[0] > 0  # sktime has a torch GRU
-    lstm = next(c for c in result["cells"] if c["skseq"].model == "LSTM")
-    assert not lstm["sktime"].wall and "no torch LSTM" in lstm["sktime"].note
-    for rec in result["ratios"]:
-        assert math.isfinite(rec["skseq_over_hand_wall"])
-        assert rec["skseq_over_hand_wall"] > 0
-    ratios = {r["model"]: r for r in result["ratios"]}
-    assert math.isfinite(ratios["GRU"]["skseq_over_sktime_wall"])
-    assert math.isnan(ratios["LSTM"]["skseq_over_sktime_wall"])
+def test_harness_rows_shards_budget_and_tables(load_benchmark, tmp_path):
+    harness = load_benchmark("_harness")
+    rows = harness.Rows(tmp_path / "r.jsonl")
+    rows.path.write_text('{"k": 0}\n{"k": 1, "tr')  # a line cut short by a kill
+    rows.append({"k": 2, "error": None})
+    rows.append({"k": 3, "error": "boom"})
+    notes = []
+    got = rows.read(log=notes.append)
+    assert [r["k"] for r in got] == [0, 2, 3] and "1 unreadable" in notes[0]
+    todo = rows.todo([0, 1, 2, 3], lambda j: (j,), lambda r: (r["k"],), got)
+    assert todo == [1, 3]  # an error row is retried
+    assert harness.shard(list(range(7)), "2/3") == [1, 4]
+    with pytest.raises(SystemExit):
+        harness.parse_shard("3/2")
+    assert not harness.Budget(None).spent and harness.Budget(-1).spent
+    s = harness.summarize([3.0, 1.0, float("nan"), 2.0])
+    assert harness.fmt_range(s, 1, "×") == "2.0× [1.0–3.0]"
+    assert harness.interleaved("abc", 1) == ["b", "c", "a"]
+    text = harness.markdown_table(["a", "b"], [[1, "x|y"]])
+    assert text.splitlines() == ["| a | b |", "|---|---|", "| 1 | x\\|y |"]
+    head = harness.page("T", "python x.py")
+    assert head[0] == "# T" and head[-1] == "- command: python x.py"
+    env = harness.environment()
+    assert env["cpu_capability"] == torch.backends.cpu.get_cpu_capability()
 
 
-def test_hand_loop_does_the_same_arithmetic_as_skseq(quick_run):
-    # the timing comparison is only fair if both loops train identically
-    # (if skseq changes how it derives seeds from random_state, update
-    # _common.skseq_seeds so the hand loop draws the same weights and batches)
-    result, _ = quick_run
-    for cells in result["cells"]:
-        assert cells["skseq"].epoch_losses == pytest.approx(
-            cells["hand loop"].epoch_losses, rel=1e-4
-        ), "hand loop no longer mirrors skseq's initial weights / batch order"
-        assert cells["hand loop"].note.startswith("train losses = skseq's")
-
-
-def test_hand_loop_padding_matches_skseq_lengths(bench_rnn):
-    # NaN-padded arrays and ragged lists give the same zero-padded tensor
-    import numpy as np
-
-    from skseq.utils.validation import check_panel
-
-    ragged = [np.arange(6.0).reshape(2, 3), np.ones((2, 5)), np.full((2, 1), 7.0)]
-    x_list, len_list = bench_rnn.pad_zeros(ragged)
-    padded, lengths = check_panel(ragged, return_lengths=True)
-    x_arr, len_arr = bench_rnn.pad_zeros(padded)
-    assert len_list.tolist() == len_arr.tolist() == list(lengths) == [3, 5, 1]
-    assert np.array_equal(x_list.numpy(), x_arr.numpy())
-    assert not np.isnan(x_arr.numpy()).any()
-
-
-def test_hand_loop_mirrors_length_bucketing_on_unequal_lengths(bench_rnn):
-    # JapaneseVowels (lengths 7-29) is where skseq's default buckets by length;
-    # the hand loop must then draw the same batches, and the plain loop must not
-    data = bench_rnn.load_dataset("JapaneseVowels")
-    assert not data.equal_length and bench_rnn._padding_fraction(data) > 0.3
-    cfg = bench_rnn.Config(epochs=2, hidden_size=4)
-    skseq = bench_rnn.fit_skseq("GRU", data, cfg, 2).epoch_losses
-    hand = bench_rnn.fit_hand_loop("GRU", data, cfg, 2).epoch_losses
-    plain = bench_rnn.fit_hand_loop("GRU", data, cfg, 2, bucket=False).epoch_losses
-    assert hand == pytest.approx(skseq, rel=1e-4)
-    assert plain != pytest.approx(skseq, rel=1e-4)
-
-
-# --------------------------------------------------------------- bench_zoo.py
-@pytest.fixture(scope="module")
-def zoo_run(load_benchmark, tmp_path_factory):
-    # GunPoint (equal length) and a 12+12 PLAID subset (ragged list, zero-padded
-    # for sktime); CNN has an sktime torch peer, CNN-LSTM has none
-    bench_zoo = load_benchmark("bench_zoo")
-    out = tmp_path_factory.mktemp("bench") / "zoo.md"
-    argv = ["--quick", "--datasets", "GunPoint", "PLAID", "--plaid-size", "12"]
-    argv += ["--models", "CNN", "CNN-LSTM", "--out", str(out)]
-    return bench_zoo, bench_zoo.main(argv, log=lambda *a, **k: None), out
-
-
-def test_zoo_table_rows_ratios_and_same_arithmetic(zoo_run):
-    bench_zoo, result, out = zoo_run
-    assert [(c["skseq"].dataset, c["skseq"].model) for c in result["cells"]] == [
-        ("GunPoint", "CNN"),
-        ("GunPoint", "CNN-LSTM"),
-        ("PLAID (12+12 subset)", "CNN"),
-        ("PLAID (12+12 subset)", "CNN-LSTM"),
-    ]
-    for cells in result["cells"]:
-        for name in ("skseq", "hand loop"):
-            cell = cells[name]
-            assert len(cell.cpu) == len(cell.fit_cpu) == len(cell.accuracy) == 1
-            assert cell.cpu[0] > 0 and cell.fit_cpu[0] > 0
-            assert 0.0 <= cell.accuracy[0] <= 1.0
-        # the hand loop trains the same weights on the same batches as skseq
-        assert cells["skseq"].losses[0] == pytest.approx(
-            cells["hand loop"].losses[0], rel=1e-4
-        )
-        assert cells["hand loop"].note.startswith("train losses = skseq's")
-    cnn_plaid, lstm_plaid = result["cells"][2], result["cells"][3]
-    assert cnn_plaid["sktime"].cpu and "zero-padded to" in cnn_plaid["sktime"].note
-    assert not lstm_plaid["sktime"].cpu and lstm_plaid["sktime"].note.startswith("n/a")
-    by_model = {(r["dataset"], r["model"]): r for r in result["ratios"]}
-    assert by_model[("GunPoint", "CNN")]["skseq_over_sktime_epoch_cpu"] > 0
-    assert math.isnan(by_model[("GunPoint", "CNN-LSTM")]["skseq_over_sktime_epoch_cpu"])
-    assert all(r["skseq_over_hand_fit_cpu"] > 0 for r in result["ratios"])
+# ----------------------------------------------------------- bench_speed.py
+def test_speed_zoo_section_contenders_ratios_and_same_arithmetic(
+    load_benchmark, tmp_path, keep_threads
+):
+    # GunPoint (equal lengths) and a 12+12 PLAID subset (unequal: bucketed by
+    # skseq, zero-padded for sktime); CNN has an sktime torch peer, CNN-LSTM none
+    bench = load_benchmark("bench_speed")
+    out = tmp_path / "speed.md"
+    argv = ["--quick", "--sections", "zoo", "--datasets", "GunPoint", "PLAID",
+            "--plaid-size", "12", "--models", "CNN", "CNN-LSTM", "--out", str(out)]
+    result = bench.main(argv, log=_quiet)
+    records = result["records"]["zoo"]
+    assert [(r["dataset"], r["model"]) for r in records] == [
+        ("GunPoint", "CNN"), ("GunPoint", "CNN-LSTM"),
+        ("PLAID (12+12 subset)", "CNN"), ("PLAID (12+12 subset)", "CNN-LSTM")]
+    for r in records:
+        assert r["skseq_over_hand_epoch_cpu"] > 0 and r["skseq_over_hand_fit_cpu"] > 0
+    by = {(r["dataset"], r["model"]): r for r in records}
+    assert by[("PLAID (12+12 subset)", "CNN")]["skseq_over_sktime_epoch_cpu"] > 0
+    assert math.isnan(by[("GunPoint", "CNN-LSTM")]["skseq_over_sktime_epoch_cpu"])
     text = out.read_text()
     assert "## Ratios" in text and "| GunPoint | CNN | sktime |" in text
+    # the hand loop did skseq's arithmetic (same losses) on every row
+    hand = [ln for ln in text.splitlines() if "| hand loop |" in ln]
+    assert len(hand) == 4 and all("train losses = skseq's" in ln for ln in hand)
+    assert "n/a: sktime 1.2 has no CNN-then-LSTM" in text
 
 
-def test_zoo_hand_loop_padding_and_plaid_subset(zoo_run):
-    import numpy as np
-
-    bench_zoo = zoo_run[0]
-    ragged = [np.arange(6.0).reshape(2, 3), np.ones((2, 5))]
-    x, lengths = bench_zoo.pad_zeros(ragged)
-    assert lengths.tolist() == [3, 5] and x.shape == (2, 2, 5)
-    assert float(x[0, :, 3:].abs().sum()) == 0.0
-    data = bench_zoo.load_plaid(size=12, seed=0)
-    assert len(data.X_train) == len(data.y_train) == 12 and not data.equal_length
-    train, test = bench_zoo.zero_padded(data)
-    assert train.shape == (12, 1, data.max_length) == (12, *test.shape[1:])
-    assert all(
-        train[i, 0, : a.shape[1]].tolist() == a[0].tolist()
-        for i, a in enumerate(data.X_train)
-    )
-
-
-# ------------------------------------------------------------- bench_speed.py
-def test_speed_sections_run_and_report(load_benchmark, tmp_path):
-    # every section but compile (torch.compile takes minutes on 2 cores)
-    bench_speed = load_benchmark("bench_speed")
-    s = bench_speed.Settings(
-        epochs=1,
-        repeats=1,
-        plaid_size=12,
-        bucket_models=("CNN",),
-        recording_steps=5_000,
-        window_length=64,
-        window_step=16,
-        thread_epochs=1,
-        thread_models=("CNN",),
-        overhead_models=("CNN",),
-        overhead_datasets=("ItalyPowerDemand",),
-        overhead_epochs=1,
-        serving_models=("CNN",),
-        serving_singles=3,
-    )
-    quiet = lambda *a, **k: None  # noqa: E731
-    text, rec = bench_speed.bench_bucketing(s, log=quiet)
-    assert rec["CNN"]["epoch_ratio_cpu"] > 0 and "bucket_by_length" in text
-    text, rec = bench_speed.bench_inference(s, log=quiet)
-    assert all(v > 0 for v in rec.values()) and "windows/s" in text
-    text, rec = bench_speed.bench_threads(s, log=quiet)
-    assert set(rec) == {"CNN, busy=False", "CNN, busy=True"}
-    assert all(v > 0 for v in rec.values())
-    text, rec = bench_speed.bench_overhead(s, log=quiet)
-    assert rec["ItalyPowerDemand/CNN"]["fit_cpu"] > 0
-    assert text.count("| CNN |") == 1
-    assert "| yes |" in text  # same training losses as the hand loop
-    pytest.importorskip("onnxruntime")
-    text, rec = bench_speed.bench_serving(s, log=quiet)
-    assert set(rec) == {"CNN/batch 1", "CNN/batch 256"}
-    assert all(v > 0 for v in rec.values()) and "onnxruntime series/s" in text
-
-
-def test_speed_busy_core_starts_and_stops_a_process(load_benchmark):
-    import multiprocessing
-
-    bench_speed = load_benchmark("bench_speed")
-    before = set(multiprocessing.active_children())
-    with bench_speed.busy_core(True):
-        spinning = set(multiprocessing.active_children()) - before
-        assert len(spinning) == 1 and next(iter(spinning)).is_alive()
-    assert not next(iter(spinning)).is_alive()
-    with bench_speed.busy_core(False):
-        assert set(multiprocessing.active_children()) == before
+def test_speed_other_sections_run_and_report(load_benchmark, tmp_path, keep_threads):
+    bench = load_benchmark("bench_speed")
+    sections = ["bucketing", "serving"]
+    if os.path.exists("/proc/self/clear_refs"):  # Linux's VmHWM reset
+        sections.append("memory")
+    if "serving" in sections:
+        pytest.importorskip("onnxruntime")
+    argv = ["--quick", "--sections", *sections, "--out", str(tmp_path / "s.md")]
+    rec = bench.main(argv, log=_quiet)["records"]
+    assert rec["bucketing"]["CNN/trimmed"] > 0 and rec["bucketing"]["CNN/padded"] > 0
+    assert set(rec["serving"]) == {"CNN/batch 1", "CNN/batch 256"}
+    if "memory" in rec:
+        cell = rec["memory"]["FCN/512"]
+        assert cell["skseq_rise_mb"] >= 0 and cell["bound_mb"] > 0
+    text = (tmp_path / "s.md").read_text()
+    assert "## Length bucketing on PLAID" in text and "onnxruntime series/s" in text
 
 
 # --------------------------------------------------------------- run_all.py
@@ -284,10 +174,6 @@ def test_run_all_runs_each_script_and_summarises(load_benchmark, tmp_path):
 @pytest.fixture(scope="module")
 def bench_quality(load_benchmark):
     return load_benchmark("bench_quality")
-
-
-def _quiet(*args, **kwargs):
-    pass
 
 
 def test_quality_quick_rows_resume_and_shards(bench_quality, tmp_path):
@@ -462,14 +348,30 @@ def test_quality_table_targets_and_misses(bench_quality):
     assert "| GunPoint | FCNClassifier | 1/5 | 1.000 |" in text
 
 
-@pytest.mark.skipif(
-    not os.path.exists("/proc/self/clear_refs"), reason="needs Linux's VmHWM reset"
-)
-def test_speed_memory_section_runs_and_reports(load_benchmark):
-    # three fresh processes (one batch, skseq, hand loop) on 256 series
-    bench_speed = load_benchmark("bench_speed")
-    s = bench_speed.Settings(memory_models=("FCN",), memory_sizes=(256,))
-    text, rec = bench_speed.bench_memory(s, log=lambda *a, **k: None)
-    cell = rec["FCN/256"]
-    assert cell["skseq_rise_mb"] >= 0 and cell["hand_rise_mb"] >= 0
-    assert cell["bound_mb"] > 0 and text.count("| FCN |") == 1
+# ------------------------------------------- bench_model_selection.py, windows
+def test_model_selection_quick_run_with_prior_section(
+    load_benchmark, tmp_path, keep_threads
+):
+    bench = load_benchmark("bench_model_selection")
+    out = tmp_path / "ms.md"
+    argv = ["--quick", "--prior", "--search-epochs", "1", "--out", str(out)]
+    result = bench.main(argv, log=_quiet)
+    timing = result["timing"]
+    assert timing.identical and len(timing.wall[1]) == len(timing.wall[2]) == 1
+    assert {r.model for r in result["rows"]} == {"GRU", "LogisticRegression"}
+    for r in result["rows"]:
+        assert 0 <= r.argmax <= 1 and 0 <= r.weights <= 1
+    text = out.read_text()
+    assert "## GridSearchCV wall time, n_jobs=1 vs 2" in text
+    assert "## The prior exponent tau" in text
+    assert text.count("| 0 | ") >= 2 + 2  # gain rows and prior rows of seed 0
+
+
+def test_windows_quick_run_reports_every_phase(load_benchmark, tmp_path, keep_threads):
+    bench = load_benchmark("bench_windows")
+    out = tmp_path / "w.md"
+    text = bench.main(["--steps", "200000", "--repeats", "1", "--out", str(out)])
+    assert out.read_text().rstrip() == text.rstrip()
+    for phase in ("make_windows(label='last')", "materialise all windows",
+                  "WindowedClassifier.predict_proba"):
+        assert f"| {phase}" in text
