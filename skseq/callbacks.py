@@ -47,6 +47,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 __all__ = [
     "METRICS",
     "ChanceLevelCheck",
+    "ClipGradNorm",
     "FiniteLossCheck",
     "InterruptionCheck",
     "PanelScorer",
@@ -649,6 +650,37 @@ class FiniteLossCheck(Callback):
             "custom criterion that expects probabilities (skseq networks "
             "return logits)."
         )
+
+
+class ClipGradNorm(Callback):
+    """Clip the network's gradient norm to the net's ``max_grad_norm``.
+
+    Runs after every backward pass (``on_grad_computed``), before the
+    optimizer steps: recurrent networks on long series are unstable without
+    it. The limit is read from ``net.max_grad_norm`` at every step (``None``
+    clips nothing), so ``set_params(max_grad_norm=...)`` takes effect at once.
+    On a net that trains through Hugging Face Accelerate (it has an
+    ``accelerator``), it clips with ``accelerator.clip_grad_norm_``, which
+    unscales fp16 gradients first, and only on the steps where the optimizer
+    steps (gradient accumulation). One of the default callbacks of every
+    skseq classifier.
+
+    Examples
+    --------
+    >>> from skseq.callbacks import ClipGradNorm
+    >>> ClipGradNorm().initialize()
+    <skseq.callbacks.ClipGradNorm object at ...>
+    """
+
+    def on_grad_computed(self, net, named_parameters, **kwargs) -> None:
+        max_norm = getattr(net, "max_grad_norm", None)
+        if max_norm is None:
+            return
+        accelerator = getattr(net, "accelerator", None)
+        if accelerator is None:
+            torch.nn.utils.clip_grad_norm_(net.module_.parameters(), float(max_norm))
+        elif accelerator.sync_gradients:
+            accelerator.clip_grad_norm_(net.module_.parameters(), float(max_norm))
 
 
 class InterruptionCheck(Callback):

@@ -196,14 +196,6 @@ class _SequenceAccelerateMixin(AccelerateMixin):
         return super().infer(x, **fit_params)
 
     # ------------------------------------------------------------ training
-    def train_step_single(self, batch, **fit_params):
-        step = super().train_step_single(batch, **fit_params)
-        if self.max_grad_norm is not None and self.accelerator.sync_gradients:
-            self.accelerator.clip_grad_norm_(
-                self.module_.parameters(), float(self.max_grad_norm)
-            )
-        return step
-
     def _zero_grad_optimizer(self, set_to_none=None):
         # skorch zeroes at the start of every step, and accelerate's zero_grad
         # acts on the steps that sync: with gradient accumulation that wiped

@@ -6,22 +6,32 @@ sequence network a well-behaved scikit-learn classifier: it validates panels
 infers the network's input and output sizes, handles unequal lengths, class
 weights, seeding, threads, early stopping, and feeds batches straight from one
 in-memory tensor.
+
+It extends skorch through skorch's extension points, one concern per piece:
+
+- labels of any type: :class:`~skseq.classifiers._labels.LabelEncodingMixin`;
+- class and sample weights in the loss:
+  :class:`~skseq.classifiers._weights.WeightedLossMixin`;
+- datasets, the early-stopping split, resampling and batches:
+  :class:`~skseq.classifiers._panel_data.PanelDataMixin`;
+- threads and the torch RNG: :func:`~skseq.classifiers._runtime.torch_runtime`;
+- the ``compile=True`` fallback: :mod:`skseq.classifiers._compile`;
+- per-batch checks, gradient clipping, schedules and restores: the callbacks
+  of :mod:`skseq.callbacks`, listed in ``_default_callbacks``.
+
+Every skorch method this module still overrides says why in one line.
 """
 
 from __future__ import annotations
 
 import contextlib
-import inspect
 import math
-import os
-import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import torch
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     HasMethods,
@@ -31,18 +41,14 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_parameter_constraints,
 )
-from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.validation import _check_sample_weight as _sk_check_sample_weight
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EpochScoring, LRScheduler
-from skorch.dataset import ValidSplit
-from skorch.utils import to_numpy, to_tensor
-from torch.utils.data import Subset
+from skorch.callbacks import LRScheduler
 
 from ..callbacks import (
     METRICS,
     ChanceLevelCheck,
+    ClipGradNorm,
     FiniteLossCheck,
     InterruptionCheck,
     PreciseBatchNorm,
@@ -54,20 +60,21 @@ from ..callbacks import (
 )
 from ..nn._scaling import SeriesScaling, resolve_input_scaling
 from ..utils._memory import release_freed_memory
-from ..utils.validation import check_panel_y, validate_panel
-from ._data import (
-    PanelBatchIterator,
-    PanelDataset,
-    _unwrap,
-    batch_to,
-    length_sorted,
-)
+from ..utils.validation import validate_panel
+from ._compile import drop_compilation
+from ._components import init_parameters, named_module_error
+from ._data import PanelBatchIterator, PanelDataset, batch_to, length_sorted
+from ._labels import LabelEncodingMixin
+from ._panel_data import PanelDataMixin
+from ._runtime import cuda_devices, torch_runtime
+from ._runtime import default_n_threads as _default_n_threads  # noqa: F401
 from ._sklearn_callbacks import (
     CALLBACK_BASES,
     SklearnCallbackBridge,
     fit_task,
     with_callbacks,
 )
+from ._weights import WeightedLossMixin
 
 __all__ = ["BaseSequenceClassifier"]
 
@@ -87,25 +94,14 @@ _PARAM_HINTS = {
 }
 
 
-def _default_n_threads() -> int:
-    """Threads for torch when ``n_threads=None``.
-
-    ``OMP_NUM_THREADS`` wins (joblib's loky workers set it to their share of
-    the cores). Otherwise half the cores: on a small shared machine a second
-    intra-op thread that has to wait for a busy core made training >10x
-    slower, while tiny recurrent networks gain little from it anyway.
-    """
-    env = os.environ.get("OMP_NUM_THREADS")
-    if env:
-        try:
-            return max(1, int(env))
-        except ValueError:
-            pass
-    return max(1, (os.cpu_count() or 1) // 2)
-
-
 # CALLBACK_BASES: scikit-learn's CallbackSupportMixin where sklearn.callback exists
-class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
+class BaseSequenceClassifier(
+    *CALLBACK_BASES,
+    LabelEncodingMixin,
+    WeightedLossMixin,
+    PanelDataMixin,
+    NeuralNetClassifier,
+):
     """Base class of skseq's sequence classifiers (not used directly).
 
     Subclasses only choose a default ``module`` (a network from
@@ -338,7 +334,7 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
 
     # ------------------------------------------------------------------ params
     def _get_param_names(self) -> list[str]:
-        # skorch lists every non-fitted attribute; private bookkeeping
+        # override: skorch lists every non-fitted attribute; private bookkeeping
         # (_params_to_validate, _fit_input_2d, …) is not a parameter.
         return [
             k for k in self.__dict__ if not k.endswith("_") and not k.startswith("_")
@@ -348,6 +344,7 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         """Check every declared parameter (``_parameter_constraints``); an
         ``InvalidParameterError`` (a ``ValueError`` and ``TypeError``) names
         the parameter as the user wrote it."""
+        # override: scikit-learn's constraints (with hints) replace skorch's check
         params = {
             k: v for k, v in vars(self).items() if k in self._parameter_constraints
         }
@@ -369,6 +366,7 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
             raise InvalidParameterError(f"{exc} {hint}") from None
 
     def __sklearn_tags__(self):
+        # override: 2-D and 3-D panels, no NaN, multi-class
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
         tags.input_tags.two_d_array = True
@@ -407,13 +405,16 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
     # -------------------------------------------------------------- callbacks
     @property
     def _default_callbacks(self) -> list[tuple[str, Any]]:
-        # first, so an epoch's scikit-learn task ends after every skorch callback
-        # has handled it (see SklearnCallbackBridge)
+        # override: skorch's extension point for the callbacks every fit runs.
+        # The bridge first, so an epoch's scikit-learn task ends after every
+        # skorch callback has handled it (see SklearnCallbackBridge)
         callbacks = [("sklearn_callbacks", SklearnCallbackBridge())]
         # before any callback acts on a batch whose loss is NaN, and before
         # early stopping ends an epoch with KeyboardInterrupt
         callbacks.append(("finite_loss", FiniteLossCheck()))
         callbacks.append(("interruption", InterruptionCheck()))
+        # max_grad_norm, after every backward pass and before the step
+        callbacks.append(("clip_grad_norm", ClipGradNorm()))
         callbacks += super()._default_callbacks
         if not self.verbose:
             # formatting a log table nobody sees costs ~6% of a small fit
@@ -467,14 +468,6 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         return callbacks
 
     # -------------------------------------------------------- initialisation
-    def initialize_callbacks(self):
-        super().initialize_callbacks()
-        for _, cb in self.callbacks_:
-            # batches carry encoded targets; scorers must see the labels as given
-            if isinstance(cb, EpochScoring) and cb.target_extractor is to_numpy:
-                cb.target_extractor = self._decode_target
-        return self
-
     def set_params(self, **params: Any) -> BaseSequenceClassifier:
         """Set parameters, as skorch does; see ``get_params`` for the names.
 
@@ -494,6 +487,7 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         -------
         self : BaseSequenceClassifier
         """
+        # override: skorch re-initialises (or rejects) every prefixed parameter
         passive = ("iterator_train__", "iterator_valid__", "dataset__")
         if self.initialized_ and any(key.startswith(passive) for key in params):
             for key in [key for key in params if key.startswith(passive)]:
@@ -532,262 +526,33 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
             x["x"] = scaler.to(x["x"].device)(x["x"], x.get("lengths"))
         return x
 
-    def _decode_target(self, y: Any) -> np.ndarray:
-        """Encoded batch targets back to labels; labels from a dataset pass."""
-        if isinstance(y, torch.Tensor):
-            return self.classes_[y.cpu().numpy()]
-        return np.asarray(y)
-
     def initialize_module(self):
+        # override: n_channels / n_classes / n_timepoints come from the data
         kwargs = self.get_params_for("module")
         if not isinstance(self.module, torch.nn.Module):
             # sizes come from the data seen in fit, never from the user
             kwargs.setdefault("n_channels", self._network_channels())
             kwargs.setdefault("n_classes", len(self.classes_))
-            if "n_timepoints" in _init_parameters(self.module):
+            if "n_timepoints" in init_parameters(self.module):
                 # networks that scale with series length (InceptionTime kernels)
                 kwargs.setdefault("n_timepoints", int(self.n_timepoints_))
         try:
             self.module_ = self.initialized_instance(self.module, kwargs)
         except (TypeError, ValueError) as exc:
-            raise _named_module_error(exc, self.module, "module") from exc
+            raise named_module_error(exc, self.module, "module") from exc
         return self
 
-    def initialize_criterion(self):
-        kwargs = self.get_params_for("criterion")
-        criterion = self.criterion
-        kind = criterion if isinstance(criterion, type) else type(criterion)
-        if issubclass(kind, torch.nn.BCELoss | torch.nn.BCEWithLogitsLoss):
-            raise ValueError(
-                f"criterion={kind.__name__} expects one output per series; skseq "
-                "networks return one logit per class, binary included. Use the "
-                "default torch.nn.CrossEntropyLoss (the same loss for two "
-                "classes) or a loss from skseq.losses."
-            )
-        if not isinstance(criterion, torch.nn.Module):
-            accepted = _init_parameters(criterion)
-            weights = self._class_weight_tensor()
-            if weights is not None and "weight" not in kwargs:
-                if "weight" not in accepted:
-                    name = getattr(criterion, "__name__", criterion)
-                    raise ValueError(
-                        f"class_weight={self.class_weight!r} needs a criterion that "
-                        f"accepts 'weight'; {name} does not. Use class_weight=None "
-                        "or a criterion from skseq.losses."
-                    )
-                kwargs["weight"] = weights
-            if "class_counts" in accepted and "class_counts" not in kwargs:
-                kwargs["class_counts"] = self.class_counts_.tolist()
-        self.criterion_ = self.initialized_instance(criterion, kwargs)
-        return self
-
-    def _class_weight_tensor(self) -> torch.Tensor | None:
-        # from the fitted counts, so set_params(class_weight=...) on a fitted
-        # net (which re-initialises the criterion at once) sees the new value
-        self.class_weight_ = self._compute_class_weight(self.class_counts_)
-        if self.class_weight_ is None:
-            return None
-        return torch.as_tensor(self.class_weight_, dtype=torch.float32)
-
-    def _compute_class_weight(self, counts: np.ndarray) -> np.ndarray | None:
-        """Per-class loss weights from per-class training counts."""
-        cw = self.class_weight
-        if cw is None:
-            return None
-        n_classes = len(self.classes_)
-        if isinstance(cw, str):
-            if cw != "balanced":
-                raise ValueError(
-                    f"class_weight must be None, 'balanced' or a dict; got {cw!r}."
-                )
-            y_enc = np.repeat(np.arange(n_classes), counts)
-            return compute_class_weight(
-                "balanced", classes=np.arange(n_classes), y=y_enc
-            )
-        if isinstance(cw, Mapping):
-            labels = self.classes_.tolist()
-            unknown = [k for k in cw if k not in labels]
-            if unknown:
-                kinds = sorted({type(c).__name__ for c in labels})
-                raise ValueError(
-                    "class_weight has keys "
-                    f"{', '.join(repr(k) for k in unknown[:5])} that are not "
-                    f"labels of y; the labels are {labels[:10]!r} (of type "
-                    f"{' / '.join(kinds)}): use them, with their type, as keys."
-                )
-            weights = np.array([cw.get(c, 1.0) for c in labels], dtype=object)
-            try:
-                weights = weights.astype(np.float64)
-            except (TypeError, ValueError):
-                raise TypeError(
-                    "class_weight values must be numbers; got "
-                    f"{ {k: type(v).__name__ for k, v in cw.items()} }."
-                ) from None
-            if not np.all(np.isfinite(weights)) or np.any(weights < 0):
-                raise ValueError(
-                    "class_weight values must be finite and >= 0 (a negative "
-                    f"weight maximises that class's loss); got {dict(cw)!r}."
-                )
-            if not np.any(weights > 0):
-                raise ValueError(
-                    "class_weight gives every class weight 0, so there is no "
-                    f"loss to train on; got {dict(cw)!r}."
-                )
-            return weights
-        raise ValueError(
-            f"class_weight must be None, 'balanced' or a dict; got {type(cw).__name__}."
-        )
-
-    # ------------------------------------------------------------------ data
-    def get_dataset(self, X, y=None):
-        if isinstance(X, PanelDataset | Subset):
-            return X
-        Xp, lengths = validate_panel(self, X, reset=False, return_lengths=True)
-        return PanelDataset(Xp, lengths)
-
-    def get_split_datasets(self, X, y=None, **fit_params):
-        dataset = self.get_dataset(X, y)
-        split = self.train_split
-        if split is None and self.early_stopping:
-            split = ValidSplit(
-                self.validation_fraction,
-                stratified=True,
-                random_state=self._seed_ % (2**32),
-            )
-        if split is None:
-            train, valid = dataset, None
-        elif split is not self.train_split:  # ours: name our parameters
-            labels, counts = np.unique(np.asarray(dataset.y), return_counts=True)
-            if counts.min() < 2:
-                rare = labels[counts < 2].tolist()
-                raise ValueError(
-                    f"early_stopping=True holds out a stratified "
-                    f"validation_fraction={self.validation_fraction} of every "
-                    f"class, but class(es) {rare[:5]} have a single series. "
-                    "Use early_stopping=False, or your own split, e.g. "
-                    "train_split=skorch.dataset.ValidSplit(0.2, stratified=False)."
-                )
-            try:
-                train, valid = split(dataset, dataset.y, **fit_params)
-            except ValueError as exc:
-                raise ValueError(
-                    f"early_stopping=True could not hold out "
-                    f"validation_fraction={self.validation_fraction} of the "
-                    f"{len(dataset)} training series stratified by class "
-                    f"({exc}). Change validation_fraction, or use "
-                    "early_stopping=False."
-                ) from exc
-        else:
-            train, valid = split(dataset, dataset.y, **fit_params)
-        if self.resampler is not None:
-            train = self._resample(train)
-        return train, valid
-
-    def _resample(self, dataset) -> PanelDataset:
-        """Resample a training (sub)set with ``resampler``, after any split."""
-        from sklearn.base import clone
-
-        from ..sampling import PanelSampler
-
-        base, idx = _unwrap(dataset)
-        idx = idx.numpy()
-        sampler = clone(self.resampler)
-        if not type(sampler).__module__.startswith("skseq."):
-            sampler = PanelSampler(sampler)
-        inner = getattr(sampler, "sampler", sampler)
-        if "random_state" in inner.get_params() and inner.random_state is None:
-            inner.set_params(random_state=self._seed_ % (2**32))
-        X_res, y_res = sampler.fit_resample(base.X[idx], base.y[idx])
-        X_res, lengths = validate_panel(self, X_res, reset=False, return_lengths=True)
-        self.n_resampled_ = len(y_res)
-        return PanelDataset(
-            X_res,
-            lengths,
-            y=np.asarray(y_res),
-            y_encoded=self._label_encoder.transform(y_res),
-        )
-
-    def get_iterator(self, dataset, training: bool = False):
-        if hasattr(self, "accelerator") and not getattr(self, "_skseq_accelerate", 0):
-            # skorch's mixin alone skips max_grad_norm, leaves batches on the
-            # CPU and unsplit, and returns predictions once per process
-            raise TypeError(
-                "skorch.hf.AccelerateMixin does not work with skseq classifiers "
-                "on its own; use skseq.classifiers.accelerated(<classifier "
-                "class>) instead of subclassing the mixin."
-            )
-        prefix = "iterator_train" if training else "iterator_valid"
-        kwargs = self.get_params_for(prefix)
-        default = self.batch_size if training else self._inference_batch_size()
-        batch_size = kwargs.pop("batch_size", default)
-        base, idx = _unwrap(dataset)
-        weights = None
-        if training and self.balanced_batches:
-            # each class equally likely per draw (the WeightedRandomSampler recipe)
-            y = base.target[idx].numpy()
-            counts = np.bincount(y, minlength=len(self.classes_)).astype(float)
-            weights = 1.0 / counts[y]
-        if training:
-            self._n_iterators_ += 1
-        return PanelBatchIterator(
-            dataset,
-            batch_size=batch_size,
-            shuffle=training and kwargs.pop("shuffle", True),
-            sample_weights=weights,
-            bucket_by_length=training and self._bucketing(),
-            seed=(self._seed_ + 7919 * self._n_iterators_) % (2**63) if training else 0,
-        )
-
-    def _bucketing(self) -> bool:
-        if self.bucket_by_length == "auto":
-            return bool(getattr(self, "padding_fraction_", 0.0) > 0.3)
-        if not isinstance(self.bucket_by_length, bool | np.bool_):
-            raise ValueError(
-                "bucket_by_length must be True, False or 'auto'; got "
-                f"{self.bucket_by_length!r}."
-            )
-        return bool(self.bucket_by_length)
-
-    def inference_order(self, dataset):
-        """``dataset`` sorted by series length when the net buckets by length
-        (what prediction and the precise batch-norm pass iterate over), else
-        ``dataset`` itself."""
-        if not self._bucketing():
-            return dataset
-        return length_sorted(dataset)[0]
-
+    # ------------------------------------------------------------- batches
     def infer(self, x, **fit_params):
+        # override: tensor batches skip skorch's to_tensor and get the input
+        # scaling; compile=True may only cost time, never a crash: an error
+        # raised through a compiled module is retried once without compilation
         try:
             return self._infer(x, **fit_params)
         except Exception as exc:
-            # compile=True may only cost time, never a crash: an error raised
-            # through a compiled module is retried once without compilation
-            if not self._drop_compilation(exc):
+            if not drop_compilation(self, exc):
                 raise
             return self._infer(x, **fit_params)
-
-    def _drop_compilation(self, exc: Exception) -> bool:
-        """Unwrap every ``torch.compile``-d module and criterion after ``exc``;
-        False (nothing changed) when none was compiled."""
-        names = [
-            name
-            for name in self._modules + self._criteria
-            if _is_compiled(getattr(self, name + "_", None))
-        ]
-        if not names:
-            return False
-        for name in names:
-            setattr(self, name + "_", getattr(self, name + "_")._orig_mod)
-        first_line = (str(exc).strip().splitlines() or [""])[0][:300]
-        self.compile_error_ = f"{type(exc).__name__}: {first_line}"
-        warnings.warn(
-            f"torch.compile failed for {type(self).__name__} "
-            f"({self.compile_error_}); continuing without compilation. "
-            "Set compile=False to skip the attempt.",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-        return True
 
     def _infer(self, x, **fit_params):
         if isinstance(x, dict):
@@ -797,128 +562,22 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
             return self.module_(**x, **fit_params)
         return super().infer(x, **fit_params)
 
-    def get_loss(self, y_pred, y_true, X=None, training=False):
-        weights = X.get("sample_weight") if isinstance(X, dict) else None
-        if weights is None:
-            return self._criterion_loss(y_pred, y_true, X, training)
-        # per-sample losses times sample_weight; "mean" divides by the sum of
-        # sample_weight x class weight, torch's weighted-mean semantics with
-        # the two weights multiplied (as sklearn combines them)
-        criterion = getattr(self.criterion_, "_orig_mod", self.criterion_)
-        reduction = criterion.reduction
-        criterion.reduction = "none"
-        try:
-            losses = self._criterion_loss(y_pred, y_true, X, training)
-        finally:
-            criterion.reduction = reduction
-        weights = weights.to(losses)
-        if reduction == "sum":
-            return (weights * losses).sum()
-        class_weight = getattr(criterion, "weight", None)
-        if class_weight is not None:
-            target = to_tensor(y_true, device=losses.device).long()
-            norm = weights * class_weight.to(losses)[target]
-        else:
-            norm = weights
-        return (weights * losses).sum() / norm.sum().clamp_min(1e-12)
-
-    def _criterion_loss(self, y_pred, y_true, X, training):
-        # skseq's networks return logits; skorch's NeuralNetClassifier takes
-        # the log of y_pred for NLLLoss (it assumes probabilities), which is
-        # NaN for every negative logit
-        if isinstance(self.criterion_, torch.nn.NLLLoss):
-            y_true = to_tensor(y_true, device=self.device)
-            return self.criterion_(torch.log_softmax(y_pred, dim=-1), y_true)
-        return super().get_loss(y_pred, y_true, X=X, training=training)
-
-    def _check_sample_weight(self, sample_weight, n: int) -> np.ndarray | None:
-        """``sample_weight`` validated by scikit-learn's check (finite, >= 0,
-        not all zero, one per series): None when it cannot change the loss
-        (None or all equal), else the float64 weights."""
-        if sample_weight is None:
-            return None
-        try:
-            w = _sk_check_sample_weight(
-                sample_weight,
-                np.empty((n, 0)),
-                dtype=np.float64,
-                ensure_non_negative=True,
-            )
-        except ValueError as exc:
-            raise ValueError(f"sample_weight: {exc}") from None
-        if self.resampler is not None and not np.all(w == w[0]):
-            raise ValueError(
-                "sample_weight cannot be combined with resampler: a resampler "
-                "makes and drops series, which have no weights. Use one of the "
-                "two (class_weight also combines with sample_weight)."
-            )
-        criterion = self.criterion
-        reduces = (
-            hasattr(criterion, "reduction")
-            if isinstance(criterion, torch.nn.Module)
-            else "reduction" in _init_parameters(criterion)
-        )
-        if not reduces and not np.all(w == w[0]):
-            name = getattr(criterion, "__name__", type(criterion).__name__)
-            raise ValueError(
-                "sample_weight needs a criterion with a 'reduction' parameter "
-                f"(per-sample losses); {name} has none. Use a torch loss or one "
-                "from skseq.losses."
-            )
-        return None if np.all(w == w[0]) else w
-
     def _set_training(self, training: bool = True) -> None:
-        # skorch flips every module's mode on every batch; only flip on change
+        # override: skorch flips every module's mode on every batch; only flip
+        # on change
         for name in self._modules + self._criteria:
             module = getattr(self, name + "_")
             if isinstance(module, torch.nn.Module) and module.training != training:
                 module.train(training)
-
-    def _inference_batch_size(self) -> int:
-        """Batch size for prediction and validation: ``iterator_valid__batch_size``
-        if given, else 4x the training batch (at least 128) — no gradients are
-        kept, so larger batches cost little memory and save per-batch overhead."""
-        given = self.get_params_for("iterator_valid").get("batch_size")
-        if given is not None:
-            return given
-        return -1 if self.batch_size == -1 else max(4 * self.batch_size, 128)
-
-    def train_step_single(self, batch, **fit_params):
-        step = super().train_step_single(batch, **fit_params)
-        if self.max_grad_norm is not None:
-            torch.nn.utils.clip_grad_norm_(
-                self.module_.parameters(), float(self.max_grad_norm)
-            )
-        return step
-
-    def check_data(self, X, y):  # validation happens in fit; labels are ours
-        pass
 
     # ------------------------------------------------------------------- fit
     def _prepare_fit_data(
         self, X, y, *, reset: bool, sample_weight=None
     ) -> PanelDataset:
         Xp, lengths = validate_panel(self, X, reset=reset, return_lengths=True)
+        y, y_enc = self._encode_labels(y, len(Xp), reset=reset)
         if reset:
-            y = check_panel_y(y, len(Xp))
-            self._label_encoder = LabelEncoder()
-            if self.classes is not None and len(self.classes):
-                self._label_encoder.fit(np.asarray(self.classes))
-            else:
-                self._label_encoder.fit(y)
-            self.classes_inferred_ = self._label_encoder.classes_
-            self.n_classes_ = len(self.classes_inferred_)
             self.n_timepoints_ = int(lengths.max())
-        else:
-            y = check_panel_y(y, len(Xp), min_classes=1)
-        unseen = np.setdiff1d(np.unique(y), self._label_encoder.classes_)
-        if len(unseen):
-            raise ValueError(
-                f"y contains labels {unseen.tolist()[:5]} not seen in the first fit "
-                f"(classes: {self._label_encoder.classes_.tolist()}); pass "
-                "classes=[...] to the constructor to declare every label up front."
-            )
-        y_enc = self._label_encoder.transform(y)
         weights = self._check_sample_weight(sample_weight, len(Xp))
         if weights is not None:
             # a series of weight 0 contributes nothing: train as without it
@@ -964,21 +623,10 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         self : object
             The fitted classifier.
         """
-        if self.warm_start and self.initialized_:
-            return self.partial_fit(X, y, sample_weight=sample_weight, **fit_params)
-        self._validate_params()
-        seed = check_random_state(self.random_state).randint(0, 2**31 - 1)
-        with self._runtime(seed):
-            dataset = self._prepare_fit_data(
-                X, y, reset=True, sample_weight=sample_weight
-            )
-            self._fit_input_scaling(dataset)
-            self._seed_ = int(seed)
-            self._n_iterators_ = 0
-            self.initialize()
-            with fit_task(self, X, y):
-                super().partial_fit(dataset, None, **fit_params)
-        return self
+        # override: scikit-learn's fit validates, encodes and seeds first;
+        # with warm_start a fitted net trains on as in partial_fit
+        reset = not (self.warm_start and self.initialized_)
+        return self._train(X, y, sample_weight, fit_params, reset=reset)
 
     @with_callbacks
     def partial_fit(self, X, y, classes=None, sample_weight=None, **fit_params):
@@ -1005,33 +653,40 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         -------
         self : object
         """
-        if not self.initialized_:
-            return self.fit(X, y, sample_weight=sample_weight, **fit_params)
+        # override: validates and encodes the new data; the first call fits
+        return self._train(X, y, sample_weight, fit_params, reset=not self.initialized_)
+
+    def _train(self, X, y, sample_weight, fit_params: dict, *, reset: bool):
+        """The one training path of ``fit`` and ``partial_fit``.
+
+        ``reset``: validate the panel as a new one, fit the labels and input
+        scaling, draw the seed from ``random_state`` and build the network;
+        otherwise check the data against the fitted net and derive this call's
+        seed from the first one. Then run skorch's training loop once.
+        """
         self._validate_params()
-        seed = (self._seed_ + 104729 * (self._n_iterators_ + 1)) % (2**31 - 1)
+        if reset:
+            seed = check_random_state(self.random_state).randint(0, 2**31 - 1)
+        else:
+            seed = (self._seed_ + 104729 * (self._n_iterators_ + 1)) % (2**31 - 1)
         with self._runtime(seed):
             dataset = self._prepare_fit_data(
-                X, y, reset=False, sample_weight=sample_weight
+                X, y, reset=reset, sample_weight=sample_weight
             )
+            if reset:
+                self._fit_input_scaling(dataset)
+                self._seed_ = int(seed)
+                self._n_iterators_ = 0
+                self.initialize()
             with fit_task(self, X, y):
                 super().partial_fit(dataset, None, **fit_params)
         return self
 
-    @contextlib.contextmanager
-    def _runtime(self, seed: int | None = None) -> Iterator[None]:
-        """Threads capped and, for training, torch's RNG forked and seeded."""
-        n_threads = self.n_threads or _default_n_threads()
-        previous = torch.get_num_threads()
-        torch.set_num_threads(n_threads)
-        try:
-            if seed is None:
-                yield
-            else:
-                with torch.random.fork_rng(devices=_devices(self.device)):
-                    torch.manual_seed(int(seed))
-                    yield
-        finally:
-            torch.set_num_threads(previous)
+    def _runtime(self, seed: int | None = None) -> contextlib.AbstractContextManager:
+        """Threads capped and, for training (``seed``), torch's RNG forked and
+        seeded (:func:`~skseq.classifiers._runtime.torch_runtime`)."""
+        devices = cuda_devices(self.device) if seed is not None else []
+        return torch_runtime(self.n_threads, seed, devices)
 
     # --------------------------------------------------------------- predict
     def forward_iter(self, X, training: bool = False, device: str = "cpu"):
@@ -1044,6 +699,7 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         batches run sorted by length and each batch's outputs are written
         into one preallocated tensor at the caller's rows.
         """
+        # override: bounded memory, and length-sorted batches with bucketing
         check_is_fitted(self, "module_")
         dataset = self.get_dataset(X)
         context = torch.inference_mode() if not training else contextlib.nullcontext()
@@ -1079,8 +735,9 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         yield result.to(device)
 
     def _get_predict_nonlinearity(self):
+        # override: skorch's "auto" is the identity for criteria other than
+        # cross-entropy (FocalLoss...), but every skseq network returns logits
         if self.predict_nonlinearity == "auto":
-            # every skseq network returns logits, whatever the criterion
             return lambda logits: torch.softmax(logits, dim=-1)
         return super()._get_predict_nonlinearity()
 
@@ -1096,6 +753,7 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
         -------
         proba : ndarray of shape (n_instances, n_classes)
         """
+        # override: threads capped, float64 rows that sum to 1
         check_is_fitted(self, "module_")
         with self._runtime():
             proba = super().predict_proba(X).astype(np.float64)
@@ -1104,83 +762,6 @@ class BaseSequenceClassifier(*CALLBACK_BASES, NeuralNetClassifier):
             proba /= proba.sum(axis=1, keepdims=True)
         return proba
 
-    def predict(self, X) -> np.ndarray:
-        """Most probable class of every series, as the labels given in fit.
-
-        Parameters
-        ----------
-        X : array-like or list of arrays
-            Series to classify.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_instances,)
-        """
-        proba = self.predict_proba(X)
-        return self.classes_[proba.argmax(axis=1)]
-
-
-def _named_module_error(exc: Exception, component: Any, prefix: str) -> Exception:
-    """The error of building a network (or criterion) from ``prefix__*``
-    parameters, in the parameter names the user wrote."""
-    name = getattr(component, "__name__", type(component).__name__)
-    message = str(exc)
-    accepted = _accepted_parameters(component) if isinstance(component, type) else []
-    if "unexpected keyword argument" in message and accepted:
-        bad = message.rsplit("argument", 1)[-1].strip(" '\"")
-        user = [p for p in accepted if p not in ("n_channels", "n_classes")]
-        return TypeError(
-            f"{prefix}__{bad} is not a parameter of {name}; its parameters are "
-            f"{', '.join(f'{prefix}__{p}' for p in user)}."
-        )
-    return type(exc)(
-        f"{name} could not be built from the {prefix}__* parameters: {message} "
-        f"(the parameter names above are {name}'s, set as {prefix}__<name>)."
-    )
-
-
-def _is_compiled(module: Any) -> bool:
-    """Whether ``module`` is a ``torch.compile`` wrapper (duck-typed, so that
-    importing skseq does not import torch._dynamo)."""
-    return type(module).__name__ == "OptimizedModule" and hasattr(module, "_orig_mod")
-
 
 def _silent(*args: Any) -> None:
     """A picklable sink that prints nothing."""
-
-
-def _devices(device: Any) -> list[int]:
-    is_cuda = isinstance(device, str) and device.startswith("cuda")
-    if is_cuda and torch.cuda.is_available():
-        return [torch.device(device).index or 0]
-    return []
-
-
-def _accepted_parameters(cls: type) -> list[str]:
-    """Named ``__init__`` parameters of ``cls``, following ``**kwargs`` up
-    the class hierarchy (``LSTMNetwork(n_channels, n_classes, **kwargs)``
-    passes them on to ``RNNNetwork``)."""
-    names: list[str] = []
-    for klass in cls.__mro__:
-        if "__init__" not in vars(klass) or klass is object:
-            continue
-        try:
-            params = inspect.signature(klass.__init__).parameters.values()
-        except (TypeError, ValueError):
-            break
-        named = [
-            p.name
-            for p in params
-            if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
-        ]
-        names += [n for n in named if n not in names]
-        if not any(p.kind is p.VAR_KEYWORD for p in params):
-            break
-    return names
-
-
-def _init_parameters(component: Any) -> set[str]:
-    try:
-        return set(inspect.signature(component).parameters)
-    except (TypeError, ValueError):
-        return set()
