@@ -330,207 +330,139 @@ def _mean_std(values: Sequence[float]) -> tuple[float, float]:
 
 
 def _fmt(values: Sequence[float]) -> str:
-    mean, std = _mean_std(values)
-    return f"{mean:.3f} ± {std:.3f}"
+    return "{:.3f} ± {:.3f}".format(*_mean_std(values))
 
 
 def _duplicates(records: list[Record]) -> dict[tuple[str, float], float]:
     """Settings whose subsample equals an earlier ratio's for every seed."""
     out = {}
-    for dataset, ratio in dict.fromkeys(
-        (r.dataset, r.ratio) for r in records if r.ratio is not None
-    ):
-        group = [r for r in records if r.dataset == dataset and r.ratio == ratio]
-        twins = {r.same_as for r in group}
+    for d, q in dict.fromkeys((r.dataset, r.ratio) for r in records
+                              if r.ratio is not None):
+        twins = {r.same_as for r in records if r.dataset == d and r.ratio == q}
         if len(twins) == 1 and None not in twins:
-            out[(dataset, ratio)] = twins.pop()
+            out[(d, q)] = twins.pop()
     return out
 
 
-def _ratio_label(
-    ratio: float | None, dataset: str = "", records: Sequence[Record] = ()
-) -> str:
+def _ratio_label(ratio: float | None, dataset: str, records: Sequence[Record]) -> str:
     """``10×``; ``10× = 50×`` when the 50x subsample is the 10x one for every seed."""
     if ratio is None:
         return "full"
-    same = [
-        q
-        for (d, q), r in _duplicates(list(records)).items()
-        if d == dataset and r == ratio
-    ]
+    same = [q for (d, q), r in _duplicates(list(records)).items()
+            if d == dataset and r == ratio]
     return " = ".join(f"{q:g}×" for q in [ratio, *same])
 
 
 def _settings(records: list[Record]) -> list[tuple[str, float]]:
     """(data set, ratio) pairs in run order, without duplicates of earlier ones."""
     dup = _duplicates(records)
-    seen: dict[tuple[str, float], None] = {}
-    for r in records:
-        if r.ratio is not None and (r.dataset, r.ratio) not in dup:
-            seen.setdefault((r.dataset, r.ratio), None)
-    return list(seen)
+    keys = [(r.dataset, r.ratio) for r in records if r.ratio is not None]
+    return list(dict.fromkeys(k for k in keys if k not in dup))
 
 
 def _group(records: list[Record], dataset: str, ratio: float | None, method: str):
-    return [
-        r
-        for r in records
-        if r.dataset == dataset and r.ratio == ratio and r.method == method
-    ]
+    return [r for r in records
+            if r.dataset == dataset and r.ratio == ratio and r.method == method]
 
 
 def _counts(group: list[Record]) -> str:
     """Minority / training series, as a value or a range over seeds."""
-    mins = sorted({r.n_minority for r in group})
-    ns = sorted({r.n_train for r in group})
-    m = str(mins[0]) if len(mins) == 1 else f"{mins[0]}–{mins[-1]}"
-    n = str(ns[0]) if len(ns) == 1 else f"{ns[0]}–{ns[-1]}"
-    return f"{m} / {n}"
+    def span(values):
+        v = sorted(set(values))
+        return str(v[0]) if len(v) == 1 else f"{v[0]}–{v[-1]}"
+
+    return f"{span(r.n_minority for r in group)} / {span(r.n_train for r in group)}"
+
+
+def _mean(records, d, q, m, metric="macro_f1") -> float:
+    group = _group(records, d, q, m)
+    return np.mean([getattr(r, metric) for r in group]) if group else None
 
 
 def summary_rows(records: list[Record], methods: Sequence[str]) -> list[list[str]]:
     """Best remedy by mean macro-F1 per setting, against plain cross-entropy."""
     rows = []
-    for dataset, ratio in _settings(records):
-        means = {
-            m: _mean_std([r.macro_f1 for r in _group(records, dataset, ratio, m)])
-            for m in methods
-            if _group(records, dataset, ratio, m)
-        }
+    for d, q in _settings(records):
+        means = {m: _mean_std([r.macro_f1 for r in _group(records, d, q, m)])
+                 for m in methods if _group(records, d, q, m)}
         best = max(means, key=lambda m: means[m][0])
         plain = means.get("plain CE", (float("nan"), 0.0))
-        best_group = _group(records, dataset, ratio, best)
-        plain_group = {r.seed: r for r in _group(records, dataset, ratio, "plain CE")}
-        wins = sum(
-            r.macro_f1 > plain_group[r.seed].macro_f1
-            for r in best_group
-            if r.seed in plain_group
-        )
-        ref = _group(records, dataset, None, REFERENCE)
-        rows.append(
-            [
-                dataset, _ratio_label(ratio, dataset, records), _counts(best_group),
-                f"{plain[0]:.3f}", best, f"{means[best][0]:.3f} ± {means[best][1]:.3f}",
-                f"{means[best][0] - plain[0]:+.3f}", f"{wins}/{len(best_group)}",
-                _fmt([r.macro_f1 for r in ref]) if ref else "–"]
-        )
+        group = _group(records, d, q, best)
+        base = {r.seed: r.macro_f1 for r in _group(records, d, q, "plain CE")}
+        wins = sum(r.macro_f1 > base[r.seed] for r in group if r.seed in base)
+        ref = _group(records, d, None, REFERENCE)
+        rows.append([d, _ratio_label(q, d, records), _counts(group), f"{plain[0]:.3f}",
+                     best, f"{means[best][0]:.3f} ± {means[best][1]:.3f}",
+                     f"{means[best][0] - plain[0]:+.3f}", f"{wins}/{len(group)}",
+                     _fmt([r.macro_f1 for r in ref]) if ref else "–"])
     return rows
 
 
 def overall_rows(records: list[Record], methods: Sequence[str]) -> list[list[str]]:
     """Each remedy over all settings: mean macro-F1, mean gain, paired wins."""
     settings = _settings(records)
-    plain = {
-        (r.dataset, r.ratio, r.seed): r.macro_f1
-        for r in records
-        if r.method == "plain CE" and r.ratio is not None
-    }
+    plain = {(r.dataset, r.ratio, r.seed): r.macro_f1 for r in records
+             if r.method == "plain CE" and r.ratio is not None}
+    best = [max(methods, key=lambda x, s=s: (
+        -1.0 if _mean(records, *s, x) is None else _mean(records, *s, x)))
+        for s in settings]
     rows = []
     for m in methods:
         # duplicated settings (same subsample as an earlier ratio) count once
-        mine = [
-            r for r in records if r.method == m and (r.dataset, r.ratio) in settings
-        ]
+        mine = [r for r in records
+                if r.method == m and (r.dataset, r.ratio) in settings]
         if not mine:
             continue
-        setting_means = [
-            np.mean([r.macro_f1 for r in _group(records, d, q, m)])
-            for d, q in settings
-            if _group(records, d, q, m)
-        ]
-        gains = [
-            r.macro_f1 - plain[(r.dataset, r.ratio, r.seed)]
-            for r in mine
-            if (r.dataset, r.ratio, r.seed) in plain
-        ]
-        best_in = sum(
-            1
-            for d, q in settings
-            if max(
-                methods,
-                key=lambda x: (
-                    np.mean([r.macro_f1 for r in _group(records, d, q, x)])
-                    if _group(records, d, q, x)
-                    else -1.0
-                ),
-            )
-            == m
-        )
-        rows.append(
-            [
-                m,
-                f"{np.mean(setting_means):.3f}",
-                f"{np.mean(gains):+.3f}" if gains else "–",
-                f"{sum(g > 0 for g in gains)}/{sum(g < 0 for g in gains)}"
-                f"/{sum(g == 0 for g in gains)}",
-                f"{np.mean([r.balanced_accuracy for r in mine]):.3f}",
-                f"{np.mean([r.minority_recall for r in mine]):.3f}",
-                f"{best_in}/{len(settings)}",
-                f"{np.median([r.fit_seconds for r in mine]):.1f}",
-            ]
-        )
+        means = [_mean(records, *s, m) for s in settings if _group(records, *s, m)]
+        gains = [r.macro_f1 - plain[k] for r in mine
+                 if (k := (r.dataset, r.ratio, r.seed)) in plain]
+        rows.append([
+            m, f"{np.mean(means):.3f}", f"{np.mean(gains):+.3f}" if gains else "–",
+            f"{sum(g > 0 for g in gains)}/{sum(g < 0 for g in gains)}"
+            f"/{sum(g == 0 for g in gains)}",
+            f"{np.mean([r.balanced_accuracy for r in mine]):.3f}",
+            f"{np.mean([r.minority_recall for r in mine]):.3f}",
+            f"{best.count(m)}/{len(settings)}",
+            f"{np.median([r.fit_seconds for r in mine]):.1f}"])
     return rows
 
 
 def detail_rows(records: list[Record], methods: Sequence[str]) -> list[list[str]]:
-    """Every (data set, ratio, remedy) row with its three scores."""
+    """Every (data set, ratio, remedy) row with its three scores, then the ceiling."""
+    cells = [(d, q, m) for d, q in _settings(records) for m in methods]
+    cells += [(d, None, REFERENCE) for d in dict.fromkeys(r.dataset for r in records)]
     rows = []
-    for dataset, ratio in _settings(records):
-        for m in methods:
-            group = _group(records, dataset, ratio, m)
-            if not group:
-                continue
-            rows.append(
-                [
-                    dataset, _ratio_label(ratio, dataset, records), _counts(group), m,
-                    _fmt([r.macro_f1 for r in group]),
-                    _fmt([r.balanced_accuracy for r in group]),
-                    _fmt([r.minority_recall for r in group]),
-                    f"{np.median([r.fit_seconds for r in group]):.1f}"]
-            )
-    for dataset in dict.fromkeys(r.dataset for r in records):
-        group = _group(records, dataset, None, REFERENCE)
-        if group:
-            rows.append(
-                [
-                    dataset, "full", _counts(group), REFERENCE,
-                    _fmt([r.macro_f1 for r in group]),
-                    _fmt([r.balanced_accuracy for r in group]),
-                    _fmt([r.minority_recall for r in group]),
-                    f"{np.median([r.fit_seconds for r in group]):.1f}"]
-            )
+    for d, q, m in cells:
+        if group := _group(records, d, q, m):
+            rows.append([d, _ratio_label(q, d, records), _counts(group), m,
+                         *[_fmt([getattr(r, k) for r in group]) for k in SCORES],
+                         f"{np.median([r.fit_seconds for r in group]):.1f}"])
     return rows
 
 
-def pivot_rows(
-    records: list[Record], methods: Sequence[str], metric: str
-) -> tuple[list[str], list[list[str]]]:
+def pivot_rows(records: list[Record], methods: Sequence[str], metric: str
+               ) -> tuple[list[str], list[list[str]]]:
     """Remedies x settings, mean of ``metric``; the best of each column in bold."""
     settings = _settings(records)
-    headers = ["remedy"] + [f"{d} {_ratio_label(q, d, records)}" for d, q in settings]
-    means = {
-        (m, s): np.mean([getattr(r, metric) for r in _group(records, *s, m)])
-        for m in methods
-        for s in settings
-        if _group(records, *s, m)
-    }
+    means = {(m, s): _mean(records, *s, m, metric) for m in methods for s in settings
+             if _group(records, *s, m)}
     best = {s: max(means[(m, s)] for m in methods if (m, s) in means) for s in settings}
-    rows = []
-    for m in methods:
-        row = [m]
-        for s in settings:
-            if (m, s) not in means:
-                row.append("–")
-                continue
-            text = f"{means[(m, s)]:.3f}"
-            row.append(f"**{text}**" if np.isclose(means[(m, s)], best[s]) else text)
-        rows.append(row)
-    return headers, rows
+
+    def cell(m, s):
+        if (m, s) not in means:
+            return "–"
+        text = f"{means[(m, s)]:.3f}"
+        return f"**{text}**" if np.isclose(means[(m, s)], best[s]) else text
+
+    return (["remedy"] + [f"{d} {_ratio_label(q, d, records)}" for d, q in settings],
+            [[m] + [cell(m, s) for s in settings] for m in methods])
 
 
-def render(
-    records: list[Record], facts: dict[str, dict[str, Any]], cfg: Config, command: str,
-    seconds: float) -> str:
+SCORES = ("macro_f1", "balanced_accuracy", "minority_recall")
+
+
+def render(records: list[Record], facts: dict[str, dict[str, Any]], cfg: Config,
+           command: str, seconds: float) -> str:
     """The results page."""
     methods = [m for m in METHODS if m in cfg.methods]
     lines = page("Imbalance remedies for a deep classifier: evidence", command,
@@ -540,65 +472,36 @@ def render(
         f"- classifier: {cfg.classifier_line()}",
         f"- protocol: {cfg.protocol}; ratios {', '.join(f'{q:g}' for q in cfg.ratios)}"
         f"; seeds {list(cfg.seeds)}",
-    ]
-    for name, f in facts.items():
-        lines.append(
-            f"- {name}: {f['shape'][0]} channel(s) x {f['shape'][1]} steps, train "
-            f"split {f['train']}, {f['n_test']} test series; minority class "
-            f"{f['minority']!r}"
-        )
-    lines += ["", "Remedies:", ""]
-    lines += [f"- **{m}**: {METHOD_DESCRIPTIONS[m]}" for m in methods]
-    lines += [
-        "",
-        "Scores on the test split, mean ± std (ddof=1) over seeds. "
+        *[f"- {name}: {f['shape'][0]} channel(s) x {f['shape'][1]} steps, train split "
+          f"{f['train']}, {f['n_test']} test series; minority class {f['minority']!r}"
+          for name, f in facts.items()],
+        "", "Remedies:", "", *[f"- **{m}**: {METHOD_DESCRIPTIONS[m]}" for m in methods],
+        "", "Scores on the test split, mean ± std (ddof=1) over seeds. "
         "`n_min / n_train`: minority and total training series after "
         "subsampling (before any oversampling). `10× = 50×`: both ratios leave "
         "the same training series (the floor of 2 minority series) for every "
         "seed, so the setting was fitted and is counted once. Fit seconds: "
-        "median, load-dependent.",
-        "",
-        "## Best remedy per setting (macro-F1)",
-        "",
-        markdown_table(
-            [
-                "data set", "imbalance", "n_min / n_train", "plain CE", "best remedy",
-                "its macro-F1", "gain", "seeds it beats plain CE",
-                "ceiling: full train split"],
-            summary_rows(records, methods),
-        ),
-        "",
-        "## Each remedy over all settings",
-        "",
+        "median, load-dependent.", "",
+        "## Best remedy per setting (macro-F1)", "",
+        markdown_table(["data set", "imbalance", "n_min / n_train", "plain CE",
+                        "best remedy", "its macro-F1", "gain",
+                        "seeds it beats plain CE", "ceiling: full train split"],
+                       summary_rows(records, methods)),
+        "", "## Each remedy over all settings", "",
         "Mean macro-F1 over settings; gain: mean paired (same seed) difference "
         "to plain CE; better/worse/equal: paired comparisons over every setting "
-        "and seed; best in: settings where it has the highest mean macro-F1.",
-        "",
-        markdown_table(
-            [
-                "remedy", "macro-F1", "gain vs plain CE", "better/worse/equal",
-                "balanced acc.", "minority recall", "best in", "fit s"],
-            overall_rows(records, methods),
-        ),
-        "",
-    ]
-    for metric, title in (
-        ("macro_f1", "Macro-F1"), ("balanced_accuracy", "Balanced accuracy"),
-        ("minority_recall", "Minority recall")):
-        headers, rows = pivot_rows(records, methods, metric)
-        lines += [f"## {title} (mean over seeds; best per column in bold)", ""]
-        lines += [markdown_table(headers, rows), ""]
-    lines += [
-        "## All rows",
-        "",
-        markdown_table(
-            [
-                "data set", "imbalance", "n_min / n_train", "remedy", "macro-F1",
-                "balanced accuracy", "minority recall", "fit s"],
-            detail_rows(records, methods),
-        ),
-        "",
-    ]
+        "and seed; best in: settings where it has the highest mean macro-F1.", "",
+        markdown_table(["remedy", "macro-F1", "gain vs plain CE", "better/worse/equal",
+                        "balanced acc.", "minority recall", "best in", "fit s"],
+                       overall_rows(records, methods)), ""]
+    for metric, title in zip(SCORES, ("Macro-F1", "Balanced accuracy",
+                                      "Minority recall")):
+        lines += [f"## {title} (mean over seeds; best per column in bold)", "",
+                  markdown_table(*pivot_rows(records, methods, metric)), ""]
+    lines += ["## All rows", "",
+              markdown_table(["data set", "imbalance", "n_min / n_train", "remedy",
+                              "macro-F1", "balanced accuracy", "minority recall",
+                              "fit s"], detail_rows(records, methods)), ""]
     return "\n".join(lines)
 
 

@@ -522,11 +522,8 @@ class Cell:
     planned: int
 
     def values(self, key: str) -> list[float]:
-        return [
-            float(r[key])
-            for r in self.rows
-            if r.get(key) is not None and not r.get("error")
-        ]
+        return [float(r[key]) for r in self.rows
+                if r.get(key) is not None and not r.get("error")]
 
     @property
     def accuracy(self) -> float:
@@ -545,16 +542,13 @@ class Cell:
         return len(self.rows) >= self.planned
 
 
-def _cells(
-    rows: Sequence[dict], datasets: Sequence[str], models: Sequence[str], seeds
-) -> dict[tuple[str, str], Cell]:
-    cells = {
-        (d, m): Cell([], planned_seeds(d, seeds)) for d in datasets for m in models
-    }
+def _cells(rows: Sequence[dict], datasets: Sequence[str], models: Sequence[str],
+           seeds) -> dict[tuple[str, str], Cell]:
+    cells = {(d, m): Cell([], planned_seeds(d, seeds))
+             for d in datasets for m in models}
     for r in rows:
-        cells.setdefault(
-            (r["dataset"], r["model"]), Cell([], planned_seeds(r["dataset"], seeds))
-        ).rows.append(r)
+        cell = Cell([], planned_seeds(r["dataset"], seeds))
+        cells.setdefault((r["dataset"], r["model"]), cell).rows.append(r)
     return cells
 
 
@@ -571,14 +565,9 @@ def _targets(
     failed = {k: c.failed for k, c in skseq_cells.items() if c.failed}
     if failed:
         detail = "; ".join(
-            f"{m} on {d}: {n}/{len(skseq_cells[(d, m)].rows)}"
-            + (
-                f" ({skseq_cells[(d, m)].errors} raised)"
-                if skseq_cells[(d, m)].errors
-                else ""
-            )
-            for (d, m), n in failed.items()
-        )
+            f"{m} on {d}: {n}/{len(c.rows)}"
+            + (f" ({c.errors} raised)" if c.errors else "")
+            for (d, m), n in failed.items() for c in [skseq_cells[(d, m)]])
         result = f"**missed** by {sum(failed.values())} failed fit(s)"
     else:
         result, detail = ("met" if done else "no fits yet"), f"{done} fits"
@@ -588,11 +577,8 @@ def _targets(
     for d in datasets:
         ref = cells.get((d, REFERENCE))
         ref_acc = ref.accuracy if ref else math.nan
-        ranked = [
-            (c.accuracy, m)
-            for (dd, m), c in skseq_cells.items()
-            if dd == d and math.isfinite(c.accuracy)
-        ]
+        ranked = [(c.accuracy, m) for (dd, m), c in skseq_cells.items()
+                  if dd == d and math.isfinite(c.accuracy)]
         best_acc, best = max(ranked) if ranked else (math.nan, "–")
         if not math.isfinite(best_acc) or not math.isfinite(ref_acc):
             verdict = "no MiniRocket rows" if ranked else "no skseq rows"
@@ -605,16 +591,11 @@ def _targets(
                 misses.append(f"{d} by {short:.3f}")
         per_dataset.append([d, best, _f(best_acc), _f(ref_acc), diff, verdict])
     compared = sum(1 for row in per_dataset if row[4] != "–")
-    result = (
-        f"**missed** on {len(misses)} of {compared} data set(s)"
-        if misses
-        else ("met" if compared else "no comparison yet")
-    )
-    targets.append(
-        [
-            f"best default within {REFERENCE_MARGIN} of MiniRocket's mean accuracy",
-            result + partial, "; ".join(misses) or f"{compared} data set(s) compared"]
-    )
+    result = (f"**missed** on {len(misses)} of {compared} data set(s)" if misses
+              else ("met" if compared else "no comparison yet"))
+    targets.append([
+        f"best default within {REFERENCE_MARGIN} of MiniRocket's mean accuracy",
+        result + partial, "; ".join(misses) or f"{compared} data set(s) compared"])
 
     for m in models:
         if m not in RNN_GUNPOINT or "GunPoint" not in datasets:
@@ -634,17 +615,12 @@ def _targets(
         accs = demo.values("test_accuracy")
         below = [a for a in accs if a < DEMO_TARGET]
         low = min(accs) if accs else math.nan
-        result = (
-            f"**missed** on {len(below)} seed(s), worst by {DEMO_TARGET - low:.3f}"
-            if below or demo.errors
-            else "met"
-        )
+        result = "met" if not (below or demo.errors) else (
+            f"**missed** on {len(below)} seed(s), worst by {DEMO_TARGET - low:.3f}")
         note = "" if demo.complete else f" (so far: {len(demo.rows)}/{demo.planned})"
-        targets.append(
-            [
-                f"demo ≥ {DEMO_TARGET} on every seed", result + note,
-                f"min {_f(low)}, mean {_f(_mean(accs))} over {len(accs)} seed(s)"]
-        )
+        targets.append([f"demo ≥ {DEMO_TARGET} on every seed", result + note,
+                        f"min {_f(low)}, mean {_f(_mean(accs))} over "
+                        f"{len(accs)} seed(s)"])
     return targets, per_dataset
 
 
@@ -658,25 +634,19 @@ def render_capability(
     all_models = list(dict.fromkeys([*models, *row_models]))
     # MiniRocket last: it is the reference, not a contender
     all_models = [m for m in all_models if m != REFERENCE] + (
-        [REFERENCE] if REFERENCE in all_models else []
-    )
+        [REFERENCE] if REFERENCE in all_models else [])
     all_datasets = list(dict.fromkeys([*datasets, *(r["dataset"] for r in fits)]))
     cells = _cells(fits, all_datasets, all_models, seeds)
     demo = Cell(demo_rows, demo_seeds or DEMO_SEEDS) if demo_rows else None
     targets, per_dataset = _targets(cells, all_datasets, all_models, demo)
 
-    out = [f"## {prefix}Targets", ""]
-    out.append(markdown_table(["target", "result", "detail"], targets))
-    out += ["", f"## {prefix}Per data set: best skseq default vs MiniRocket", ""]
-    out.append(
-        markdown_table(
-            [
-                "data set", "best skseq default", "its mean acc", "MiniRocket mean acc",
-                "difference", f"within {REFERENCE_MARGIN}"],
-            per_dataset,
-        )
-    )
-    out += ["", f"## {prefix}Per model and data set", ""]
+    out = [f"## {prefix}Targets", "",
+           markdown_table(["target", "result", "detail"], targets), "",
+           f"## {prefix}Per data set: best skseq default vs MiniRocket", "",
+           markdown_table(["data set", "best skseq default", "its mean acc",
+                           "MiniRocket mean acc", "difference",
+                           f"within {REFERENCE_MARGIN}"], per_dataset),
+           "", f"## {prefix}Per model and data set", ""]
     table = []
     for d in all_datasets:
         ref = cells.get((d, REFERENCE))
@@ -685,44 +655,30 @@ def render_capability(
             c = cells[(d, m)]
             acc, f1 = c.values("test_accuracy"), c.values("test_macro_f1")
             failed = str(c.failed) + (f" ({c.errors} raised)" if c.errors else "")
-            table.append(
-                [
-                    d, m, f"{len(c.rows)}/{c.planned}", _f(min(acc)) if acc else "–",
-                    _f(_mean(acc)), _f(min(f1)) if f1 else "–", _f(_mean(f1)),
-                    _f(_mean(c.values("fit_seconds")), 1),
-                    _f(_mean(c.values("epochs")), 0), failed if c.rows else "–",
-                    ref_acc]
-            )
-    out.append(
-        markdown_table(
-            [
-                "data set", "model", "fits", "acc min", "acc mean", "macro-F1 min",
-                "macro-F1 mean", "fit s (mean)", "epochs (mean)", "failed",
-                "MiniRocket acc"],
-            table,
-        )
-    )
+            table.append([d, m, f"{len(c.rows)}/{c.planned}", *_acc_f1(acc, f1),
+                          _f(_mean(c.values("fit_seconds")), 1),
+                          _f(_mean(c.values("epochs")), 0), failed if c.rows else "–",
+                          ref_acc])
+    out.append(markdown_table(
+        ["data set", "model", "fits", "acc min", "acc mean", "macro-F1 min",
+         "macro-F1 mean", "fit s (mean)", "epochs (mean)", "failed", "MiniRocket acc"],
+        table))
     if demo is not None:
         acc, f1 = demo.values("test_accuracy"), demo.values("test_macro_f1")
-        out += [
-            "",
-            f"## {prefix}Demo: `python -m skseq.demo --random-state S`",
-            "",
-            markdown_table(
-                [
-                    "seeds", "acc min", "acc mean", "macro-F1 min", "macro-F1 mean",
-                    "fit s (mean)", f"seeds < {DEMO_TARGET}", "failed"],
-                [
-                    [
-                        f"{len(demo.rows)}/{demo.planned}",
-                        _f(min(acc)) if acc else "–", _f(_mean(acc)),
-                        _f(min(f1)) if f1 else "–", _f(_mean(f1)),
-                        _f(_mean(demo.values("fit_seconds")), 1),
-                        str(sum(a < DEMO_TARGET for a in acc)), str(demo.failed)]
-                ],
-            ),
-        ]
+        out += ["", f"## {prefix}Demo: `python -m skseq.demo --random-state S`", "",
+                markdown_table(
+                    ["seeds", "acc min", "acc mean", "macro-F1 min", "macro-F1 mean",
+                     "fit s (mean)", f"seeds < {DEMO_TARGET}", "failed"],
+                    [[f"{len(demo.rows)}/{demo.planned}", *_acc_f1(acc, f1),
+                      _f(_mean(demo.values("fit_seconds")), 1),
+                      str(sum(a < DEMO_TARGET for a in acc)), str(demo.failed)]])]
     return out
+
+
+def _acc_f1(acc: list[float], f1: list[float]) -> list[str]:
+    """min and mean test accuracy, then macro-F1."""
+    return [_f(min(acc)) if acc else "–", _f(_mean(acc)),
+            _f(min(f1)) if f1 else "–", _f(_mean(f1))]
 
 
 def render(
@@ -764,17 +720,13 @@ def render(
         f"test accuracy ≤ the test set's majority-class rate + {CHANCE_MARGIN}",
     ]
     if stale:
-        models_stale = ", ".join(sorted({r["model"] for r in stale}))
-        lines.append(
-            f"- {len(stale)} row(s) fitted under earlier defaults ignored "
-            f"({models_stale})"
-        )
+        lines.append(f"- {len(stale)} row(s) fitted under earlier defaults ignored "
+                     f"({', '.join(sorted({r['model'] for r in stale}))})")
     for cap in capabilities:
         these = [r for r in rows if str(r.get("cpu_capability")) == cap]
         prefix = f"[{cap}] " if len(capabilities) > 1 else ""
-        lines += [""] + render_capability(
-            these, datasets, models, seeds, demo_seeds, prefix
-        )
+        lines += ["", *render_capability(these, datasets, models, seeds, demo_seeds,
+                                         prefix)]
     return "\n".join(lines) + "\n"
 
 

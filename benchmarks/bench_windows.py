@@ -37,6 +37,7 @@ root::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import sys
 import tracemalloc
@@ -90,96 +91,75 @@ def _flatten(W: Any) -> np.ndarray:
     return W.reshape(len(W), -1)
 
 
-def linear_windows_classifier(length: int, step: int, batch: int):
-    """WindowedClassifier over flatten + logistic regression, fitted small."""
+def windowed(inner, fit_steps: int, length: int, step: int, batch: int):
+    """``WindowedClassifier(inner)`` fitted on a separate ``fit_steps`` recording."""
+    from skseq.windows import WindowedClassifier
+
+    clf = WindowedClassifier(inner, length=length, step=step, label="majority",
+                             predict_batch_size=batch)
+    return clf.fit(*make_recording(fit_steps, 3, seed=1))
+
+
+def _linear():
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    from skseq.windows import WindowedClassifier
-
-    X, y = make_recording(200_000, 3, seed=1)
-    inner = make_pipeline(
-        FunctionTransformer(_flatten), LogisticRegression(max_iter=200)
-    )
-    clf = WindowedClassifier(
-        inner, length=length, step=step, label="majority", predict_batch_size=batch
-    )
-    return clf.fit(X, y)
+    return make_pipeline(FunctionTransformer(_flatten),
+                         LogisticRegression(max_iter=200))
 
 
-def skseq_windows_classifier(length: int, step: int, batch: int):
-    """WindowedClassifier over a small skseq CNNClassifier, fitted small."""
+def _cnn():
     from skseq.classifiers import CNNClassifier
-    from skseq.windows import WindowedClassifier
 
-    X, y = make_recording(100_000, 3, seed=1)
-    inner = CNNClassifier(
-        module__n_filters=(8, 8), max_epochs=1, random_state=0, batch_size=256
-    )
-    clf = WindowedClassifier(
-        inner, length=length, step=step, label="majority", predict_batch_size=batch
-    )
-    return clf.fit(X, y)
+    return CNNClassifier(module__n_filters=(8, 8), max_epochs=1, random_state=0,
+                         batch_size=256)
 
 
-def _proc_kb(field: str) -> int | None:
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
+def _status_kb(key: str) -> int | None:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
     return None
-
-
-def _reset_peak_rss() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")
-        return True
-    except OSError:
-        return False
 
 
 def peak_extra(fn: Callable[[], Any]) -> tuple[float, float]:
     """Peak extra bytes of ``fn()``: (tracemalloc peak, peak RSS growth)."""
     gc.collect()
-    rss_before = _proc_kb("VmRSS")
-    reset = _reset_peak_rss()
+    before = _status_kb("VmRSS")
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # the peak starts over
+        reset = True
+    except OSError:
+        reset = False
     result = fn()
-    hwm = _proc_kb("VmHWM")
-    rss = (hwm - rss_before) * 1024.0 if reset and hwm and rss_before else np.nan
+    hwm = _status_kb("VmHWM")
+    rss = (hwm - before) * 1024.0 if reset and hwm and before else np.nan
     del result
     gc.collect()
     tracemalloc.start()
     result = fn()
-    _, traced = tracemalloc.get_traced_memory()
+    traced = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     del result
     gc.collect()
     return float(traced), float(rss)
 
 
-def measure(
-    name: str, fn: Callable[[], Any], n_windows: int, raw: float, repeats: int
-) -> list[Any]:
+def measure(name: str, fn: Callable[[], Any], n_windows: int, raw: float,
+            repeats: int) -> list[Any]:
     traced, rss = peak_extra(fn)
     walls = []
     for _ in range(repeats):
         gc.collect()
         walls.append(time_call(fn).wall)
     wall = summarize(walls)
-    print(
-        f"{name}: {wall.median:.3f} s, {n_windows / wall.median:,.0f} windows/s, "
-        f"peak extra traced {traced / raw:.2f}x, RSS {rss / raw:.2f}x",
-        flush=True,
-    )
-    return [
-        name, fmt_range(wall, 3), f"{n_windows / wall.median:,.0f}",
-        f"{traced / MB:,.1f} ({traced / raw:.2f}x)",
-        "–" if np.isnan(rss) else f"{rss / MB:,.1f} ({rss / raw:.2f}x)"]
+    print(f"{name}: {wall.median:.3f} s, {n_windows / wall.median:,.0f} windows/s, "
+          f"peak extra traced {traced / raw:.2f}x, RSS {rss / raw:.2f}x", flush=True)
+    return [name, fmt_range(wall, 3), f"{n_windows / wall.median:,.0f}",
+            f"{traced / MB:,.1f} ({traced / raw:.2f}x)",
+            "–" if np.isnan(rss) else f"{rss / MB:,.1f} ({rss / raw:.2f}x)"]
 
 
 def materialise_all(windows: np.ndarray, batch: int) -> float:
@@ -222,65 +202,38 @@ def main(argv: list[str] | None = None) -> str:
         f"({full / raw:.1f}x)"
     )
     print(header, flush=True)
-    rows = []
-    for rule in ("last", "majority"):
-        rows.append(
-            measure(
-                f"make_windows(label={rule!r})",
-                lambda rule=rule: make_windows(
-                    X, y, length=args.length, step=step, label=rule
-                ),
-                n_windows,
-                raw,
-                args.repeats,
-            )
-        )
-    rows.append(
-        measure(
-            f"materialise all windows, {args.batch} at a time",
-            lambda: materialise_all(windows, args.batch), n_windows, raw, args.repeats)
-    )
-    clf = linear_windows_classifier(args.length, step, args.batch)
+
+    def n_predicted(steps: int) -> int:
+        # the regular windows plus one aligned to the end if they stop short of it
+        n = len(make_windows(X[:, :steps], length=args.length, step=step)[0])
+        return n + int((steps - args.length) % step != 0)
+
+    clf = windowed(_linear(), 200_000, args.length, step, args.batch)
     clf.predict(X[:, :100_000])  # warm-up (imports, BLAS threads)
-    # the regular windows plus one aligned to the end if they stop short of it
-    n_pred = n_windows + int((args.steps - args.length) % step != 0)
-    rows.append(
-        measure(
-            "WindowedClassifier.predict (flatten + LogisticRegression)",
-            lambda: clf.predict(X), n_pred, raw, args.repeats)
-    )
-    rows.append(
-        measure(
-            "WindowedClassifier.predict_proba (flatten + LogisticRegression; "
-            f"output {args.steps * 2 * 8 / MB:,.0f} MB)",
-            lambda: clf.predict_proba(X),
-            n_pred,
-            raw,
-            args.repeats,
-        )
-    )
-    pred = clf.predict(X)
-    accuracy = float(np.mean(pred == y))
+    phases = [
+        *[(f"make_windows(label={rule!r})", lambda rule=rule: make_windows(
+            X, y, length=args.length, step=step, label=rule), n_windows)
+          for rule in ("last", "majority")],
+        (f"materialise all windows, {args.batch} at a time",
+         lambda: materialise_all(windows, args.batch), n_windows),
+        ("WindowedClassifier.predict (flatten + LogisticRegression)",
+         lambda: clf.predict(X), n_predicted(args.steps)),
+        ("WindowedClassifier.predict_proba (flatten + LogisticRegression; output "
+         f"{args.steps * 2 * 8 / MB:,.0f} MB)", lambda: clf.predict_proba(X),
+         n_predicted(args.steps))]
+    rows = [measure(name, fn, n, raw, args.repeats) for name, fn, n in phases]
+    accuracy = np.mean(clf.predict(X) == y)
     notes = [f"per-step accuracy of the linear model: {accuracy:.3f}"]
     if args.skseq_steps:
         Xs, ys = X[:, : args.skseq_steps], y[: args.skseq_steps]
-        cnn = skseq_windows_classifier(args.length, step, args.batch)
-        n_small = len(make_windows(Xs, length=args.length, step=step)[0])
-        n_small += int((args.skseq_steps - args.length) % step != 0)
-        row = measure(
+        cnn = windowed(_cnn(), 100_000, args.length, step, args.batch)
+        rows.append(measure(
             f"WindowedClassifier.predict (CNNClassifier 8-8 filters, "
-            f"{args.skseq_steps:,} steps)",
-            lambda: cnn.predict(Xs),
-            n_small,
-            float(Xs.nbytes),
-            max(1, args.repeats - 1),
-        )
-        rows.append(row)
-        notes.append(
-            "the CNN row's memory ratios are relative to the recording it "
-            f"predicts ({Xs.nbytes / MB:,.1f} MB); its per-step accuracy "
-            f"{float(np.mean(cnn.predict(Xs) == ys)):.3f}"
-        )
+            f"{args.skseq_steps:,} steps)", lambda: cnn.predict(Xs),
+            n_predicted(args.skseq_steps), float(Xs.nbytes), max(1, args.repeats - 1)))
+        notes.append("the CNN row's memory ratios are relative to the recording it "
+                     f"predicts ({Xs.nbytes / MB:,.1f} MB); its per-step accuracy "
+                     f"{float(np.mean(cnn.predict(Xs) == ys)):.3f}")
     table = markdown_table(
         [
             "phase", "wall s, median [min–max]", "windows/s",
