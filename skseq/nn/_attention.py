@@ -9,7 +9,13 @@ from torch import Tensor, nn
 
 from .._docstrings import fill_doc
 from ._masking import length_mask
-from ._rnn import MLPHead, _between_layer_dropout, _check_dropout, run_rnn
+from ._rnn import (
+    MLPHead,
+    _between_layer_dropout,
+    _check_dropout,
+    _recurrent_layer,
+    run_rnn,
+)
 
 __all__ = ["AdditiveAttentionPooling", "AttentionLSTMNetwork"]
 
@@ -146,13 +152,13 @@ class AttentionLSTMNetwork(nn.Module):
             ]
             width = size
         self.dense = nn.Sequential(*layers)
-        self.rnn = nn.LSTM(
-            input_size=width,
-            hidden_size=hidden_size,
-            num_layers=num_layers,
-            bidirectional=bidirectional,
-            dropout=_between_layer_dropout(dropout, num_layers),
-            batch_first=True,
+        self.rnn = _recurrent_layer(
+            nn.LSTM,
+            width,
+            hidden_size,
+            num_layers,
+            bidirectional,
+            _between_layer_dropout(dropout, num_layers),
         )
         out_width = hidden_size * (2 if bidirectional else 1)
         self.pool = AdditiveAttentionPooling(out_width, attention_size)

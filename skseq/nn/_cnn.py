@@ -68,6 +68,18 @@ def _check_positive(values: Sequence[int], name: str) -> None:
         raise ValueError(f"{name} must be positive integers; got {tuple(values)}.")
 
 
+def _check_blocks(
+    n_filters: Sequence[int], kernel_sizes: int | Sequence[int], kernel_name: str
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """``n_filters`` and one kernel width per block, checked positive;
+    ``kernel_name`` names ``kernel_sizes`` in the errors."""
+    n_filters = tuple(n_filters)
+    kernels = _as_tuple(kernel_sizes, len(n_filters), kernel_name)
+    _check_positive(n_filters, "n_filters")
+    _check_positive(kernels, kernel_name)
+    return n_filters, kernels
+
+
 class SameConv1d(nn.Conv1d):
     """Stride-1 convolution whose output has the input's length.
 
@@ -168,8 +180,42 @@ class ConvStack(nn.Module):
 # ----------------------------------------------------------------------------
 
 
+class _PooledConvNetwork(nn.Module):
+    """A :class:`ConvStack`, masked global pooling and an :class:`MLPHead`
+    (the body of :class:`CNNNetwork` and :class:`FCNNetwork`)."""
+
+    def _build(
+        self,
+        n_channels: int,
+        n_classes: int,
+        n_filters: tuple[int, ...],
+        kernels: tuple[int, ...],
+        pool_size: int,
+        batch_norm: bool,
+        pooling: str,
+        head_hidden_sizes: Sequence[int],
+        head_dropout: float,
+    ) -> None:
+        check_pooling(pooling)
+        self.pooling = pooling
+        self.features = ConvStack(n_channels, n_filters, kernels, pool_size, batch_norm)
+        self.head = MLPHead(
+            pooled_size(self.features.out_channels, pooling),
+            n_classes,
+            head_hidden_sizes,
+            head_dropout,
+        )
+
+    def forward(
+        self, x: Tensor, lengths: Tensor | Sequence[int] | None = None
+    ) -> Tensor:
+        lengths = as_lengths(lengths, x)
+        h, lengths, pad = self.features(x, lengths)
+        return self.head(masked_pool(h, lengths, self.pooling))
+
+
 @fill_doc
-class CNNNetwork(nn.Module):
+class CNNNetwork(_PooledConvNetwork):
     """Plain 1-D convolutional classifier network.
 
     The architecture practitioners start from: a few blocks of convolution,
@@ -223,31 +269,23 @@ class CNNNetwork(nn.Module):
         head_dropout: float = 0.3,
     ) -> None:
         super().__init__()
-        n_filters = tuple(n_filters)
-        kernels = _as_tuple(kernel_size, len(n_filters), "kernel_size")
-        _check_positive(n_filters, "n_filters")
-        _check_positive(kernels, "kernel_size")
+        n_filters, kernels = _check_blocks(n_filters, kernel_size, "kernel_size")
         _check_positive([pool_size], "pool_size")
-        check_pooling(pooling)
-        self.pooling = pooling
-        self.features = ConvStack(n_channels, n_filters, kernels, pool_size, batch_norm)
-        self.head = MLPHead(
-            pooled_size(self.features.out_channels, pooling),
+        self._build(
+            n_channels,
             n_classes,
+            n_filters,
+            kernels,
+            pool_size,
+            batch_norm,
+            pooling,
             head_hidden_sizes,
             head_dropout,
         )
 
-    def forward(
-        self, x: Tensor, lengths: Tensor | Sequence[int] | None = None
-    ) -> Tensor:
-        lengths = as_lengths(lengths, x)
-        h, lengths, pad = self.features(x, lengths)
-        return self.head(masked_pool(h, lengths, self.pooling))
-
 
 @fill_doc
-class FCNNetwork(nn.Module):
+class FCNNetwork(_PooledConvNetwork):
     """Fully convolutional network (FCN) of Wang et al. (2017).
 
     Three blocks of 'same'-padded convolution, batch norm and ReLU (128, 256
@@ -286,26 +324,18 @@ class FCNNetwork(nn.Module):
         head_dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        n_filters = tuple(n_filters)
-        kernels = _as_tuple(kernel_sizes, len(n_filters), "kernel_sizes")
-        _check_positive(n_filters, "n_filters")
-        _check_positive(kernels, "kernel_sizes")
-        check_pooling(pooling)
-        self.pooling = pooling
-        self.features = ConvStack(n_channels, n_filters, kernels, 1, True)
-        self.head = MLPHead(
-            pooled_size(self.features.out_channels, pooling),
+        n_filters, kernels = _check_blocks(n_filters, kernel_sizes, "kernel_sizes")
+        self._build(
+            n_channels,
             n_classes,
+            n_filters,
+            kernels,
+            1,
+            True,
+            pooling,
             (),
             head_dropout,
         )
-
-    def forward(
-        self, x: Tensor, lengths: Tensor | Sequence[int] | None = None
-    ) -> Tensor:
-        lengths = as_lengths(lengths, x)
-        h, lengths, pad = self.features(x, lengths)
-        return self.head(masked_pool(h, lengths, self.pooling))
 
 
 class ResidualBlock(nn.Module):

@@ -8,12 +8,14 @@ import torch
 from torch import Tensor, nn
 
 from .._docstrings import fill_doc
-from ._cnn import ConvStack, _as_tuple, _check_positive
+from ._cnn import ConvStack, _check_blocks, _check_positive
 from ._masking import as_lengths, check_pooling, fill_padding, masked_pool
 from ._rnn import (
     RNN_POOLINGS,
     MLPHead,
     _between_layer_dropout,
+    _recurrent_layer,
+    _rnn_class,
     _rnn_width,
     rnn_features,
 )
@@ -81,10 +83,7 @@ class LSTMFCNNetwork(nn.Module):
         head_dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        n_filters = tuple(n_filters)
-        kernels = _as_tuple(kernel_sizes, len(n_filters), "kernel_sizes")
-        _check_positive(n_filters, "n_filters")
-        _check_positive(kernels, "kernel_sizes")
+        n_filters, kernels = _check_blocks(n_filters, kernel_sizes, "kernel_sizes")
         _check_positive([lstm_hidden_size], "lstm_hidden_size")
         check_pooling(lstm_pooling, "lstm_pooling", RNN_POOLINGS)
         self.lstm_pooling = lstm_pooling
@@ -178,26 +177,21 @@ class CNNLSTMNetwork(nn.Module):
         head_dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        n_filters = tuple(n_filters)
-        kernels = _as_tuple(kernel_size, len(n_filters), "kernel_size")
-        _check_positive(n_filters, "n_filters")
-        _check_positive(kernels, "kernel_size")
+        n_filters, kernels = _check_blocks(n_filters, kernel_size, "kernel_size")
         _check_positive([pool_size], "pool_size")
         _check_positive([hidden_size], "hidden_size")
         _check_positive([num_layers], "num_layers")
         check_pooling(pooling, options=RNN_POOLINGS)
-        rnn_cls = {"lstm": nn.LSTM, "gru": nn.GRU}.get(cell)
-        if rnn_cls is None:
-            raise ValueError(f"cell must be 'lstm' or 'gru'; got {cell!r}.")
+        rnn_cls = _rnn_class(cell)
         self.pooling = pooling
         self.features = ConvStack(n_channels, n_filters, kernels, pool_size, batch_norm)
-        self.rnn = rnn_cls(
+        self.rnn = _recurrent_layer(
+            rnn_cls,
             self.features.out_channels,
             hidden_size,
-            num_layers=num_layers,
-            bidirectional=bidirectional,
-            dropout=_between_layer_dropout(rnn_dropout, num_layers, "rnn_dropout"),
-            batch_first=True,
+            num_layers,
+            bidirectional,
+            _between_layer_dropout(rnn_dropout, num_layers, "rnn_dropout"),
         )
         self.head = MLPHead(
             _rnn_width(hidden_size, bidirectional, pooling),

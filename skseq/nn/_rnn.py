@@ -225,6 +225,35 @@ def _between_layer_dropout(p: float, num_layers: int, name: str = "dropout") -> 
 RNN_POOLINGS = ("last", "mean", "max", "meanmax")
 
 
+def _rnn_class(cell: str) -> type[nn.LSTM] | type[nn.GRU]:
+    """The recurrent layer class of ``cell`` ("lstm" or "gru")."""
+    rnn_cls = {"lstm": nn.LSTM, "gru": nn.GRU}.get(cell)
+    if rnn_cls is None:
+        raise ValueError(f"cell must be 'lstm' or 'gru'; got {cell!r}.")
+    return rnn_cls
+
+
+def _recurrent_layer(
+    rnn_cls: type[nn.LSTM] | type[nn.GRU],
+    input_size: int,
+    hidden_size: int,
+    num_layers: int,
+    bidirectional: bool,
+    dropout: float,
+) -> nn.LSTM | nn.GRU:
+    """A batch-first recurrent layer; ``dropout`` as checked by
+    :func:`_between_layer_dropout` (called by the network itself, so that its
+    warning points at the caller)."""
+    return rnn_cls(
+        input_size=input_size,
+        hidden_size=hidden_size,
+        num_layers=num_layers,
+        bidirectional=bidirectional,
+        dropout=dropout,
+        batch_first=True,
+    )
+
+
 @fill_doc
 class RNNNetwork(nn.Module):
     """Recurrent classifier network over padded panels.
@@ -274,19 +303,17 @@ class RNNNetwork(nn.Module):
         head_dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        rnn_cls = {"lstm": nn.LSTM, "gru": nn.GRU}.get(cell)
-        if rnn_cls is None:
-            raise ValueError(f"cell must be 'lstm' or 'gru'; got {cell!r}.")
+        rnn_cls = _rnn_class(cell)
         check_pooling(pooling, options=RNN_POOLINGS)
         self.cell = cell
         self.pooling = pooling
-        self.rnn = rnn_cls(
-            input_size=n_channels,
-            hidden_size=hidden_size,
-            num_layers=num_layers,
-            bidirectional=bidirectional,
-            dropout=_between_layer_dropout(dropout, num_layers),
-            batch_first=True,
+        self.rnn = _recurrent_layer(
+            rnn_cls,
+            n_channels,
+            hidden_size,
+            num_layers,
+            bidirectional,
+            _between_layer_dropout(dropout, num_layers),
         )
         self.head = MLPHead(
             _rnn_width(hidden_size, bidirectional, pooling),
