@@ -10,7 +10,31 @@ from typing import Any
 from sklearn import get_config
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from .._docstrings import Substitution
 from ..utils._callback_api import CALLBACK_BASES
+
+#: Docstring blocks shared by the panel transformers (a ``{name}`` line of a
+#: docstring decorated with it is replaced by the block; see skseq._docstrings).
+_DOCS = Substitution(
+    panel_X="""\
+X : array-like, list of array-like or pandas.DataFrame
+    A panel in any form :func:`skseq.utils.check_panel` accepts.""",
+    ignored_y="""\
+y : None
+    Ignored.""",
+    panel_attributes="""\
+n_features_in_ : int
+    Number of time steps for 2-D input, number of channels otherwise.
+n_channels_in_ : int
+    Number of channels seen in ``fit``.""",
+    panel_output="""\
+The output is always a 3-D float32 numpy array:
+:meth:`set_output` takes ``"default"`` only (``"pandas"`` and
+``"polars"`` raise a ``ValueError``, a 3-D panel having no DataFrame
+form), and under ``sklearn.set_config(transform_output="pandas")``
+``transform`` warns and returns the numpy panel; see
+:doc:`/guide/automl_tools`.""",
+)
 
 # scikit-learn's set_output containers: "default" keeps the numpy panel; the
 # data-frame containers are 2-D tables, which a 3-D panel cannot become

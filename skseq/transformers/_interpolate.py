@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._callback_api import leaf_fit
 from ..utils.validation import series_lengths, validate_panel
-from ._base import _check_choice, _PanelTransformer
+from ._base import _DOCS, _check_choice, _PanelTransformer
 
 __all__ = ["Interpolator"]
 
@@ -39,6 +39,7 @@ def _trailing_padding_mask(X: np.ndarray, value: float) -> np.ndarray:
     return np.logical_and.accumulate(is_pad[:, ::-1], axis=1)[:, ::-1]
 
 
+@_DOCS
 class Interpolator(_PanelTransformer):
     """Fill missing values inside every series and channel of a panel.
 
@@ -104,12 +105,7 @@ class Interpolator(_PanelTransformer):
     stateless. The output is a float32 panel of the input's shape, so it can
     precede any skseq classifier in a :class:`sklearn.pipeline.Pipeline`.
 
-    The output is always a 3-D float32 numpy array:
-    :meth:`set_output` takes ``"default"`` only (``"pandas"`` and
-    ``"polars"`` raise a ``ValueError``, a 3-D panel having no DataFrame
-    form), and under ``sklearn.set_config(transform_output="pandas")``
-    ``transform`` warns and returns the numpy panel; see
-    :doc:`/guide/automl_tools`.
+    {panel_output}
 
     Examples
     --------
@@ -190,13 +186,13 @@ class Interpolator(_PanelTransformer):
         validate_panel(self, X, reset=True, allow_missing=True, allow_empty_series=True)
         return self
 
+    @_DOCS
     def transform(self, X) -> np.ndarray:
         """Fill the missing values of every series.
 
         Parameters
         ----------
-        X : array-like, list of array-like or pandas.DataFrame
-            A panel in any form :func:`skseq.utils.check_panel` accepts.
+        {panel_X}
 
         Returns
         -------

@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._callback_api import leaf_fit
 from ..utils.validation import validate_panel
-from ._base import _PanelTransformer
+from ._base import _DOCS, _PanelTransformer
 
 __all__ = ["Padder", "Truncator"]
 
@@ -75,15 +75,14 @@ class _LengthTransformer(_PanelTransformer):
     _default_length = "max"
 
     @leaf_fit
+    @_DOCS
     def fit(self, X, y=None):
         """Learn the target length ``length_`` from the series lengths of ``X``.
 
         Parameters
         ----------
-        X : array-like, list of array-like or pandas.DataFrame
-            A panel in any form :func:`skseq.utils.check_panel` accepts.
-        y : None
-            Ignored.
+        {panel_X}
+        {ignored_y}
 
         Returns
         -------
@@ -102,6 +101,7 @@ class _LengthTransformer(_PanelTransformer):
         """Validate extra parameters (none by default)."""
 
 
+@_DOCS
 class Padder(_LengthTransformer):
     """Pad every series to one length learnt in ``fit``.
 
@@ -124,10 +124,7 @@ class Padder(_LengthTransformer):
     ----------
     length_ : int
         Length of every output series.
-    n_features_in_ : int
-        Number of time steps for 2-D input, number of channels otherwise.
-    n_channels_in_ : int
-        Number of channels seen in ``fit``.
+    {panel_attributes}
 
     See Also
     --------
@@ -139,12 +136,7 @@ class Padder(_LengthTransformer):
     ``ValueError``: place a :class:`Truncator` with the same ``length`` first.
     Trailing NaN padding in the input is replaced by ``fill_value``.
 
-    The output is always a 3-D float32 numpy array:
-    :meth:`set_output` takes ``"default"`` only (``"pandas"`` and
-    ``"polars"`` raise a ``ValueError``, a 3-D panel having no DataFrame
-    form), and under ``sklearn.set_config(transform_output="pandas")``
-    ``transform`` warns and returns the numpy panel; see
-    :doc:`/guide/automl_tools`.
+    {panel_output}
 
     Examples
     --------
@@ -186,13 +178,13 @@ class Padder(_LengthTransformer):
                 "a number such as fill_value=0.0, or side='post'."
             )
 
+    @_DOCS
     def transform(self, X) -> np.ndarray:
         """Pad every series to ``length_`` time steps.
 
         Parameters
         ----------
-        X : array-like, list of array-like or pandas.DataFrame
-            A panel in any form :func:`skseq.utils.check_panel` accepts.
+        {panel_X}
 
         Returns
         -------
@@ -220,6 +212,7 @@ class Padder(_LengthTransformer):
         return {"length": "max", "fill_value": 0.0}
 
 
+@_DOCS
 class Truncator(_LengthTransformer):
     """Cut every series to one length learnt in ``fit``.
 
@@ -238,10 +231,7 @@ class Truncator(_LengthTransformer):
     ----------
     length_ : int
         Width of every output panel.
-    n_features_in_ : int
-        Number of time steps for 2-D input, number of channels otherwise.
-    n_channels_in_ : int
-        Number of channels seen in ``fit``.
+    {panel_attributes}
 
     See Also
     --------
@@ -253,12 +243,7 @@ class Truncator(_LengthTransformer):
     padding, so the output always has ``length_`` time steps; add a
     :class:`Padder` after it for another padding value.
 
-    The output is always a 3-D float32 numpy array:
-    :meth:`set_output` takes ``"default"`` only (``"pandas"`` and
-    ``"polars"`` raise a ``ValueError``, a 3-D panel having no DataFrame
-    form), and under ``sklearn.set_config(transform_output="pandas")``
-    ``transform`` warns and returns the numpy panel; see
-    :doc:`/guide/automl_tools`.
+    {panel_output}
 
     Examples
     --------
@@ -277,13 +262,13 @@ class Truncator(_LengthTransformer):
         self.length = length
         self.side = side
 
+    @_DOCS
     def transform(self, X) -> np.ndarray:
         """Cut every series to at most ``length_`` time steps.
 
         Parameters
         ----------
-        X : array-like, list of array-like or pandas.DataFrame
-            A panel in any form :func:`skseq.utils.check_panel` accepts.
+        {panel_X}
 
         Returns
         -------

@@ -7,7 +7,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._callback_api import leaf_fit
 from ..utils.validation import validate_panel
-from ._base import _check_choice, _PanelTransformer
+from ._base import _DOCS, _check_choice, _PanelTransformer
 
 __all__ = ["Normalizer"]
 
@@ -43,6 +43,7 @@ def _nan_stats(X: np.ndarray, axis: tuple[int, ...], method: str):
     return loc, scale
 
 
+@_DOCS
 class Normalizer(_PanelTransformer):
     """Z-normalise or min-max scale every series, channel by channel.
 
@@ -67,10 +68,7 @@ class Normalizer(_PanelTransformer):
     scale_ : ndarray of shape (n_channels,)
         Per-channel standard deviation or range; only with
         ``scope="channel"``.
-    n_features_in_ : int
-        Number of time steps for 2-D input, number of channels otherwise.
-    n_channels_in_ : int
-        Number of channels seen in ``fit``.
+    {panel_attributes}
 
     See Also
     --------
@@ -84,12 +82,7 @@ class Normalizer(_PanelTransformer):
     :class:`sklearn.preprocessing.StandardScaler`. Statistics are computed in
     float64; the output is float32.
 
-    The output is always a 3-D float32 numpy array:
-    :meth:`set_output` takes ``"default"`` only (``"pandas"`` and
-    ``"polars"`` raise a ``ValueError``, a 3-D panel having no DataFrame
-    form), and under ``sklearn.set_config(transform_output="pandas")``
-    ``transform`` warns and returns the numpy panel; see
-    :doc:`/guide/automl_tools`.
+    {panel_output}
 
     Examples
     --------
@@ -112,15 +105,14 @@ class Normalizer(_PanelTransformer):
         self.scope = scope
 
     @leaf_fit
+    @_DOCS
     def fit(self, X, y=None) -> Normalizer:
         """Check the parameters; learn per-channel statistics if asked.
 
         Parameters
         ----------
-        X : array-like, list of array-like or pandas.DataFrame
-            A panel in any form :func:`skseq.utils.check_panel` accepts.
-        y : None
-            Ignored.
+        {panel_X}
+        {ignored_y}
 
         Returns
         -------
@@ -136,13 +128,13 @@ class Normalizer(_PanelTransformer):
             self.loc_, self.scale_ = loc.ravel(), scale.ravel()
         return self
 
+    @_DOCS
     def transform(self, X) -> np.ndarray:
         """Scale every series.
 
         Parameters
         ----------
-        X : array-like, list of array-like or pandas.DataFrame
-            A panel in any form :func:`skseq.utils.check_panel` accepts.
+        {panel_X}
 
         Returns
         -------

@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._callback_api import leaf_fit
 from ..utils.validation import validate_panel
-from ._base import _PanelTransformer
+from ._base import _DOCS, _PanelTransformer
 
 __all__ = ["RollingFeatures"]
 
@@ -48,6 +48,7 @@ def _rolling(X: np.ndarray, stat: str, w: int) -> np.ndarray:
     return out
 
 
+@_DOCS
 class RollingFeatures(_PanelTransformer):
     """Append rolling statistics of every channel as new channels.
 
@@ -69,10 +70,7 @@ class RollingFeatures(_PanelTransformer):
 
     Attributes
     ----------
-    n_features_in_ : int
-        Number of time steps for 2-D input, number of channels otherwise.
-    n_channels_in_ : int
-        Number of channels seen in ``fit``.
+    {panel_attributes}
     n_channels_out_ : int
         Number of channels of the output.
 
@@ -88,12 +86,7 @@ class RollingFeatures(_PanelTransformer):
     padding in every output channel; missing values inside a series raise a
     ``ValueError`` (fill them with :class:`Interpolator` first).
 
-    The output is always a 3-D float32 numpy array:
-    :meth:`set_output` takes ``"default"`` only (``"pandas"`` and
-    ``"polars"`` raise a ``ValueError``, a 3-D panel having no DataFrame
-    form), and under ``sklearn.set_config(transform_output="pandas")``
-    ``transform`` warns and returns the numpy panel; see
-    :doc:`/guide/automl_tools`.
+    {panel_output}
 
     Examples
     --------
@@ -179,6 +172,7 @@ class RollingFeatures(_PanelTransformer):
         return [int(w) for w in sizes], stats
 
     @leaf_fit
+    @_DOCS
     def fit(self, X, y=None) -> RollingFeatures:
         """Check the parameters and record the input shape.
 
@@ -187,8 +181,7 @@ class RollingFeatures(_PanelTransformer):
         X : array-like, list of array-like or pandas.DataFrame
             A panel in any form :func:`skseq.utils.check_panel` accepts,
             without missing values (trailing NaN padding is fine).
-        y : None
-            Ignored.
+        {ignored_y}
 
         Returns
         -------
@@ -201,13 +194,13 @@ class RollingFeatures(_PanelTransformer):
         )
         return self
 
+    @_DOCS
     def transform(self, X) -> np.ndarray:
         """Compute the derived channels.
 
         Parameters
         ----------
-        X : array-like, list of array-like or pandas.DataFrame
-            A panel in any form :func:`skseq.utils.check_panel` accepts.
+        {panel_X}
 
         Returns
         -------
