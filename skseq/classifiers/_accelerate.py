@@ -50,13 +50,15 @@ class _SequenceAccelerateMixin(AccelerateMixin):
     - ``partial_fit`` after an unwrapping fit wraps the network again;
     - ``callbacks__print_log__sink="auto"`` is resolved at fit time without
       overwriting the parameter;
-    - instances pickle (classes made by :func:`accelerated` included).
+    - instances pickle like any skseq classifier (see :func:`accelerated`).
+
+    Gradient clipping (``max_grad_norm``) is the classifier's
+    :class:`~skseq.callbacks.ClipGradNorm` callback, which clips through
+    ``accelerator.clip_grad_norm_`` on a net with an accelerator.
     """
 
     # Marks the classes BaseSequenceClassifier accepts an accelerator on.
     _skseq_accelerate = True
-    # Set by ``accelerated`` on the classes it builds (for pickling).
-    _skseq_accelerated_base: type | None = None
     # skorch sets this in __init__; sklearn wants only parameters there.
     _wrapped_with_accelerator = False
     # The accelerator that prepared the optimizers (set_params may swap it).
@@ -151,12 +153,13 @@ class _SequenceAccelerateMixin(AccelerateMixin):
         return super().on_train_begin(net, X=X, y=y, **kwargs)
 
     def _initialize_callbacks(self):
+        # skorch's mixin resolves "auto" by storing accelerator.print in the
+        # parameter itself; resolve it here for the call and keep the parameter
         sink = self.callbacks__print_log__sink
         if isinstance(sink, str) and sink == "auto":
-            # skorch's mixin stores accelerator.print in the parameter itself
             self.callbacks__print_log__sink = getattr(self.accelerator, "print", print)
         try:
-            super(AccelerateMixin, self)._initialize_callbacks()
+            super()._initialize_callbacks()
         finally:
             self.callbacks__print_log__sink = sink
         return self
@@ -178,8 +181,9 @@ class _SequenceAccelerateMixin(AccelerateMixin):
         return torch.device(self.accelerator.device)
 
     def get_iterator(self, dataset, training: bool = False):
-        # skip AccelerateMixin.get_iterator: prepare() returns this iterator
-        # unchanged, so split and place the batches here
+        # skips skorch's mixin, whose accelerator.prepare knows DataLoaders
+        # only (and would leave a PanelBatchIterator as it is): the batches
+        # are split and placed here
         iterator = super(AccelerateMixin, self).get_iterator(dataset, training=training)
         if isinstance(iterator, PanelBatchIterator):
             iterator.device = self._placement()
@@ -211,13 +215,16 @@ class _SequenceAccelerateMixin(AccelerateMixin):
             optimizer.zero_grad()
 
     def evaluation_step(self, batch, training: bool = False):
-        # evaluation iterators are not split, so there is nothing to gather
+        # evaluation iterators are not split, so there is nothing to gather:
+        # skorch's mixin would return every row once per process
         return super(AccelerateMixin, self).evaluation_step(batch, training=training)
 
     def on_train_end(self, net, X=None, y=None, **kwargs):
+        # replaces skorch's mixin's hook (NeuralNet's is a no-op), which
+        # unwraps the network before the callbacks' on_train_end: early
+        # stopping would restore a wrapped checkpoint into the bare module.
+        # Unwrapping waits until every callback ran (see notify).
         self.accelerator.wait_for_everyone()
-        # unwrapping waits until the callbacks ran (see notify)
-        return super(AccelerateMixin, self).on_train_end(net, X=X, y=y, **kwargs)
 
     def notify(self, method_name: str, **cb_kwargs: Any) -> None:
         super().notify(method_name, **cb_kwargs)
@@ -247,16 +254,6 @@ class _SequenceAccelerateMixin(AccelerateMixin):
             component = getattr(self, name + "_", None)
             if isinstance(component, torch.nn.Module):
                 setattr(self, name + "_", component.to(target))
-
-    def __reduce_ex__(self, protocol):
-        base = type(self).__dict__.get("_skseq_accelerated_base")
-        if base is None:
-            return super().__reduce_ex__(protocol)
-        # a class made by accelerated() is rebuilt from the class it wraps
-        return (_new_accelerated, (base,), self.__getstate__())
-
-
-_CLASSES: dict[type, type] = {}
 
 
 def accelerated(classifier: type) -> type:
@@ -319,6 +316,12 @@ def accelerated(classifier: type) -> type:
     the forward pass under bfloat16 autocast (on CPU, too); ``"fp16"`` needs
     a GPU (accelerate does not autocast fp16 on CPU).
 
+    The class is made once per ``classifier`` and kept on it: its qualified
+    name is ``<classifier>._accelerated_class`` in the classifier's module,
+    an attribute every skseq classifier class has, so pickle, joblib and
+    ``clone`` find it by name like any class (it is made on first access in
+    a fresh process).
+
     A pickled classifier carries its accelerator along. It predicts at once
     after loading in another process, but an unpickled ``Accelerator`` is not
     set up there: before training again, pass a new one with
@@ -346,7 +349,9 @@ def accelerated(classifier: type) -> type:
         )
     if issubclass(classifier, _SequenceAccelerateMixin):
         return classifier
-    if classifier not in _CLASSES:
+    # kept in the class's own namespace: a subclass gets its own
+    cls = vars(classifier).get("_skseq_accelerated_class")
+    if cls is None:
         name = f"Accelerated{classifier.__name__}"
         doc = (
             f":class:`{classifier.__module__}.{classifier.__name__}` trained "
@@ -358,17 +363,18 @@ def accelerated(classifier: type) -> type:
             name,
             (_SequenceAccelerateMixin, classifier),
             {
-                "__module__": __name__,
-                "__qualname__": name,
+                # importable as <module>.<Classifier>._accelerated_class
+                "__module__": classifier.__module__,
+                "__qualname__": f"{classifier.__qualname__}._accelerated_class",
                 "__doc__": doc,
-                "_skseq_accelerated_base": classifier,
             },
         )
-        _CLASSES[classifier] = cls
-    return _CLASSES[classifier]
+        classifier._skseq_accelerated_class = cls
+    return cls
 
 
 def _new_accelerated(classifier: type) -> Any:
-    """Unpickling helper: an empty instance of ``accelerated(classifier)``."""
+    """Load pickles written before accelerated classes pickled by name: an
+    empty instance of ``accelerated(classifier)``."""
     cls = accelerated(classifier)
     return cls.__new__(cls)

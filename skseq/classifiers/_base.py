@@ -94,6 +94,20 @@ _PARAM_HINTS = {
 }
 
 
+class _AcceleratedClass:
+    """``Classifier._accelerated_class`` is ``accelerated(Classifier)``.
+
+    The name under which pickle finds a class made by
+    :func:`skseq.classifiers.accelerated` (its ``__qualname__``), so that such
+    classes pickle by reference like any other; made on first access.
+    """
+
+    def __get__(self, instance: Any, owner: type) -> type:
+        from ._accelerate import accelerated  # it subclasses this module's base
+
+        return accelerated(owner)
+
+
 # CALLBACK_BASES: scikit-learn's CallbackSupportMixin where sklearn.callback exists
 class BaseSequenceClassifier(
     *CALLBACK_BASES,
@@ -239,6 +253,9 @@ class BaseSequenceClassifier(
     the message in ``compile_error_`` and goes on with the eager module, which
     shares the compiled one's weights.
     """
+
+    # accelerated(cls), by a name pickle can look up (see _AcceleratedClass)
+    _accelerated_class = _AcceleratedClass()
 
     # skorch sets these in __init__; scikit-learn's conventions want nothing but
     # parameters there, so they live on the class until fit sets them.
