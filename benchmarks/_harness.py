@@ -115,16 +115,12 @@ def environment() -> dict[str, Any]:
     import skseq
 
     return {
-        "skseq_version": skseq.__version__,
-        "torch_version": torch.__version__,
-        "sktime_version": version("sktime"),
-        "commit": git_commit(),
+        "skseq_version": skseq.__version__, "torch_version": torch.__version__,
+        "sktime_version": version("sktime"), "commit": git_commit(),
         "cpu_capability": torch.backends.cpu.get_cpu_capability(),
         "aten_cpu_capability": os.environ.get("ATEN_CPU_CAPABILITY"),
-        "cpu_model": cpu_model(),
-        "torch_threads": torch.get_num_threads(),
-        "python": platform.python_version(),
-    }
+        "cpu_model": cpu_model(), "torch_threads": torch.get_num_threads(),
+        "python": platform.python_version()}
 
 
 def command_line(script: str, argv: Sequence[str] | None) -> str:
@@ -133,10 +129,8 @@ def command_line(script: str, argv: Sequence[str] | None) -> str:
 
 
 def page(
-    title: str,
-    command: str | None = None,
-    packages: Sequence[str] = ("torch", "skorch", "sktime"),
-) -> list[str]:
+    title: str, command: str | None = None,
+    packages: Sequence[str] = ("torch", "skorch", "sktime")) -> list[str]:
     """The head of a results page: title, date, versions, cores, load, command."""
     versions = ", ".join(f"{p} {version(p) or '(not installed)'}" for p in packages)
     return [

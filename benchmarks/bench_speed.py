@@ -315,8 +315,7 @@ def run_model(data: Data, model: str, s: Settings, log=print) -> dict[str, Cell]
     fits = {
         "skseq": lambda X, y, e, r: fit_skseq(model, s, X, y, e, r),
         "hand loop": lambda X, y, e, r: fit_hand(model, s, X, y, e, r),
-        "sktime": lambda X, y, e, r: fit_sktime(model, s, X, y, e, r, padded[1]),
-    }
+        "sktime": lambda X, y, e, r: fit_sktime(model, s, X, y, e, r, padded[1])}
     inputs = {c: (padded[0] if c == "sktime" else data.X_train) for c in CONTENDERS}
     cells = {c: Cell(data.name, model, c) for c in CONTENDERS}
     live = list(CONTENDERS)
