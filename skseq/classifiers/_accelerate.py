@@ -3,12 +3,15 @@
 :func:`accelerated` turns any skseq classifier class into one that trains
 through an :class:`accelerate.Accelerator`, on top of skorch's
 :class:`skorch.hf.AccelerateMixin`. skorch's mixin alone does not fit skseq's
-classifiers: it replaces their training step (so ``max_grad_norm`` clipping
-would be skipped), hands skseq's in-memory batch iterator to
+classifiers: it hands skseq's in-memory batch iterator to
 ``accelerator.prepare``, which leaves anything but a ``DataLoader`` alone (so
 batches would be neither placed on the device nor split across processes),
-and gathers evaluation outputs across processes (so unsplit predictions would
-come back once per process). The mixin here closes those gaps.
+gathers evaluation outputs across processes (so unsplit predictions would
+come back once per process), unwraps the network before the callbacks'
+``on_train_end`` and zeroes gradients where accumulation needs them. The
+mixin here closes those gaps; gradient clipping needs nothing of it (the
+classifier's :class:`~skseq.callbacks.ClipGradNorm` callback clips through
+the accelerator).
 """
 
 from __future__ import annotations
@@ -30,9 +33,6 @@ __all__ = ["accelerated"]
 class _SequenceAccelerateMixin(AccelerateMixin):
     """skorch's AccelerateMixin adapted to skseq's classifier base.
 
-    - gradient clipping (``max_grad_norm``) through
-      ``accelerator.clip_grad_norm_``, which unscales fp16 gradients first and
-      clips only on steps where the optimizer steps (gradient accumulation);
     - training batches split across processes (every process keeps every
       ``num_processes``-th batch of one global, identically seeded order), and
       every batch placed on ``accelerator.device``;
@@ -54,7 +54,8 @@ class _SequenceAccelerateMixin(AccelerateMixin):
 
     Gradient clipping (``max_grad_norm``) is the classifier's
     :class:`~skseq.callbacks.ClipGradNorm` callback, which clips through
-    ``accelerator.clip_grad_norm_`` on a net with an accelerator.
+    ``accelerator.clip_grad_norm_`` (it unscales fp16 gradients first) on the
+    steps where the optimizer steps.
     """
 
     # Marks the classes BaseSequenceClassifier accepts an accelerator on.

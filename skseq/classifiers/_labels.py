@@ -70,10 +70,9 @@ class LabelEncodingMixin:
         pass
 
     def initialize_callbacks(self):
-        # override: batches carry class indices, scorers see labels as given
+        # override: batches carry class indices; scorers must see the labels
         super().initialize_callbacks()
         for _, cb in self.callbacks_:
-            # batches carry encoded targets; scorers must see the labels as given
             if isinstance(cb, EpochScoring) and cb.target_extractor is to_numpy:
                 cb.target_extractor = self._decode_target
         return self
