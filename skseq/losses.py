@@ -45,6 +45,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from ._docstrings import Substitution
+
 __all__ = [
     "BalancedSoftmaxLoss",
     "ClassBalancedLoss",
@@ -54,6 +56,18 @@ __all__ = [
 
 Reduction = Literal["mean", "sum", "none"]
 _REDUCTIONS = ("mean", "sum", "none")
+
+
+#: Docstring entries shared by the losses that need ``class_counts`` (a
+#: ``{name}`` line of a docstring decorated with it is replaced by the block).
+_DOCS = Substitution(
+    reduction_and_counts="""\
+reduction : {"mean", "sum", "none"}, default="mean"
+    As in torch.
+class_counts : sequence of int
+    Training samples per class (order of ``classes_``). Required; skseq
+    classifiers pass it in ``fit``.""",
+)
 
 
 def _class_vector(values: Sequence[float] | np.ndarray | Tensor, name: str) -> Tensor:
@@ -346,6 +360,7 @@ class FocalLoss(_ClassWeightedLoss):
         return f"gamma={self.gamma}, alpha={self.alpha!r}, reduction={self.reduction!r}"
 
 
+@_DOCS
 class ClassBalancedLoss(_ClassWeightedLoss):
     r"""Class-balanced loss by effective number of samples (Cui et al. 2019).
 
@@ -372,11 +387,7 @@ class ClassBalancedLoss(_ClassWeightedLoss):
         ``"cross_entropy"``).
     weight : sequence of float, optional
         Extra per-class weights with ``cross_entropy``'s semantics.
-    reduction : {"mean", "sum", "none"}, default="mean"
-        As in torch.
-    class_counts : sequence of int
-        Training samples per class (order of ``classes_``). Required; skseq
-        classifiers pass it in ``fit``.
+    {reduction_and_counts}
 
     Raises
     ------
@@ -447,6 +458,7 @@ class ClassBalancedLoss(_ClassWeightedLoss):
         )
 
 
+@_DOCS
 class LogitAdjustedLoss(_ClassWeightedLoss):
     r"""Logit-adjusted cross-entropy (Menon et al. 2021).
 
@@ -470,11 +482,7 @@ class LogitAdjustedLoss(_ClassWeightedLoss):
         cross-entropy.
     weight : sequence of float, optional
         Per-class weights with ``cross_entropy``'s semantics.
-    reduction : {"mean", "sum", "none"}, default="mean"
-        As in torch.
-    class_counts : sequence of int
-        Training samples per class (order of ``classes_``). Required; skseq
-        classifiers pass it in ``fit``.
+    {reduction_and_counts}
 
     See Also
     --------
@@ -525,6 +533,7 @@ class LogitAdjustedLoss(_ClassWeightedLoss):
         return f"tau={self.tau}, reduction={self.reduction!r}"
 
 
+@_DOCS
 class BalancedSoftmaxLoss(LogitAdjustedLoss):
     r"""Balanced softmax cross-entropy (Ren et al. 2020).
 
@@ -537,11 +546,7 @@ class BalancedSoftmaxLoss(LogitAdjustedLoss):
     ----------
     weight : sequence of float, optional
         Per-class weights with ``cross_entropy``'s semantics.
-    reduction : {"mean", "sum", "none"}, default="mean"
-        As in torch.
-    class_counts : sequence of int
-        Training samples per class (order of ``classes_``). Required; skseq
-        classifiers pass it in ``fit``.
+    {reduction_and_counts}
 
     References
     ----------

@@ -14,7 +14,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..utils.validation import series_lengths
-from ._panel import _PanelSamplerMixin
+from ._panel import _DOCS, _PanelSamplerMixin
 
 __all__ = ["AugmentationOverSampler"]
 
@@ -295,6 +295,7 @@ class AugmentationOverSampler(_PanelSamplerMixin, BaseOverSampler):
         return scales
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @_DOCS
     def fit(self, X: Any, y: Any, **params: Any) -> AugmentationOverSampler:
         """Check the panel and labels and compute ``sampling_strategy_``.
 
@@ -302,11 +303,9 @@ class AugmentationOverSampler(_PanelSamplerMixin, BaseOverSampler):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_channels, n_timepoints) or \
-(n_samples, n_timepoints), list of arrays, or sktime pandas panel
+        {panel_X}
             The panel.
-        y : array-like of shape (n_samples,)
-            Labels.
+        {labels_y}
         **params : dict
             Unused.
 
@@ -317,26 +316,24 @@ class AugmentationOverSampler(_PanelSamplerMixin, BaseOverSampler):
         return super().fit(X, y, **params)
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @_DOCS
     def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
         """Append augmented minority series to the panel.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_channels, n_timepoints) or \
-(n_samples, n_timepoints), list of arrays, or sktime pandas panel
+        {panel_X}
             The panel; unequal lengths as trailing NaN.
-        y : array-like of shape (n_samples,)
-            Labels.
+        {labels_y}
         **params : dict
             Unused.
 
         Returns
         -------
-        X_resampled : ndarray of shape (n_new_samples, n_channels, n_timepoints)
+        {resampled_X}
             The input series followed by the synthetic ones, float32; 2-D, in
             the input's container, for 2-D input.
-        y_resampled : array-like of shape (n_new_samples,)
-            Labels, in the container of ``y``.
+        {resampled_y}
         """
         return super().fit_resample(X, y, **params)
 

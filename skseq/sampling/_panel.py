@@ -17,9 +17,27 @@ from sklearn.preprocessing import label_binarize
 from sklearn.utils._param_validation import HasMethods, InvalidParameterError
 from sklearn.utils.multiclass import check_classification_targets
 
+from .._docstrings import Substitution
 from ..utils.validation import series_lengths, validate_panel
 
 __all__ = ["PanelSampler"]
+
+
+#: Docstring entries of the samplers' ``fit`` and ``fit_resample`` (a
+#: ``{name}`` line of a docstring decorated with it is replaced by the block).
+_DOCS = Substitution(
+    panel_X="""\
+X : array-like of shape (n_samples, n_channels, n_timepoints) or \
+(n_samples, n_timepoints), list of arrays, or sktime pandas panel""",
+    labels_y="""\
+y : array-like of shape (n_samples,)
+    Labels.""",
+    resampled_X="""\
+X_resampled : ndarray of shape (n_new_samples, n_channels, n_timepoints)""",
+    resampled_y="""\
+y_resampled : array-like of shape (n_new_samples,)
+    Labels, in the container of ``y``.""",
+)
 
 
 def _check_panel_X_y(
@@ -123,6 +141,7 @@ class _PanelSamplerMixin:
             self.sampling_strategy, y, self._sampling_type
         )
 
+    @_DOCS
     def fit(self, X: Any, y: Any, **params: Any):
         """Check the panel and labels and compute the sampling statistics.
 
@@ -130,11 +149,9 @@ class _PanelSamplerMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_channels, n_timepoints) or \
-(n_samples, n_timepoints), list of arrays, or sktime pandas panel
+        {panel_X}
             The panel.
-        y : array-like of shape (n_samples,)
-            Labels.
+        {labels_y}
         **params : dict
             Extra parameters of the sampler.
 
@@ -146,25 +163,23 @@ class _PanelSamplerMixin:
         self._fit_statistics(Xp, y_1d, **params)
         return self
 
+    @_DOCS
     def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
         """Resample a panel.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_channels, n_timepoints) or \
-(n_samples, n_timepoints), list of arrays, or sktime pandas panel
+        {panel_X}
             The panel; unequal lengths as trailing NaN.
-        y : array-like of shape (n_samples,)
-            Labels.
+        {labels_y}
         **params : dict
             Extra parameters of the sampler.
 
         Returns
         -------
-        X_resampled : ndarray of shape (n_new_samples, n_channels, n_timepoints)
+        {resampled_X}
             float32 panel; 2-D, in the input's container, for 2-D input.
-        y_resampled : array-like of shape (n_new_samples,)
-            Labels, in the container of ``y``.
+        {resampled_y}
         """
         Xp, _, y_1d, finish = _check_panel_X_y(self, X, y)
         X_res, y_res = self._fit_resample(Xp, y_1d, **params)
@@ -299,6 +314,7 @@ class PanelSampler(_PanelSamplerMixin, BaseSampler):
         self._set_fitted(sampler)
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @_DOCS
     def fit(self, X: Any, y: Any, **params: Any) -> PanelSampler:
         """Validate the panel and fit a clone of the wrapped sampler on it.
 
@@ -307,11 +323,9 @@ class PanelSampler(_PanelSamplerMixin, BaseSampler):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_channels, n_timepoints) or \
-(n_samples, n_timepoints), list of arrays, or sktime pandas panel
+        {panel_X}
             The panel.
-        y : array-like of shape (n_samples,)
-            Labels.
+        {labels_y}
         **params : dict
             Passed to the wrapped sampler's ``fit``.
 
@@ -322,25 +336,23 @@ class PanelSampler(_PanelSamplerMixin, BaseSampler):
         return super().fit(X, y, **params)
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @_DOCS
     def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
         """Resample a panel with a clone of the wrapped sampler.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_channels, n_timepoints) or \
-(n_samples, n_timepoints), list of arrays, or sktime pandas panel
+        {panel_X}
             The panel; unequal lengths as trailing NaN (see Notes).
-        y : array-like of shape (n_samples,)
-            Labels.
+        {labels_y}
         **params : dict
             Passed to the wrapped sampler's ``fit_resample``.
 
         Returns
         -------
-        X_resampled : ndarray of shape (n_new_samples, n_channels, n_timepoints)
+        {resampled_X}
             float32 panel; 2-D, in the input's container, for 2-D input.
-        y_resampled : array-like of shape (n_new_samples,)
-            Labels, in the container of ``y``.
+        {resampled_y}
         """
         return super().fit_resample(X, y, **params)
 
