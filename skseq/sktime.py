@@ -301,7 +301,23 @@ def _to_frames(
 
 
 # ---------------------------------------------------------------- adapters
-class SktimeClassifier(BaseClassifier):
+class _SktimeAdapter:
+    """What both adapters share: the wrapped estimator, checked to be of the
+    adapter's ``_kind`` on construction, and tags set from it."""
+
+    _kind: str
+
+    def __init__(self, estimator: Any) -> None:
+        self.estimator = estimator
+        super().__init__()
+        _check_estimator(estimator, self._kind)
+        self._set_estimator_tags()
+
+    def _set_estimator_tags(self) -> None:
+        raise NotImplementedError
+
+
+class SktimeClassifier(_SktimeAdapter, BaseClassifier):
     """A skseq classifier (or a pipeline ending in one) as an sktime classifier.
 
     An sktime ``BaseClassifier`` around a scikit-learn classifier on panels:
@@ -380,11 +396,7 @@ class SktimeClassifier(BaseClassifier):
         "capability:predict_proba": True,
     }
 
-    def __init__(self, estimator: Any) -> None:
-        self.estimator = estimator
-        super().__init__()
-        _check_estimator(estimator, "classifier")
-        self._set_estimator_tags()
+    _kind = "classifier"
 
     def _set_estimator_tags(self) -> None:
         self.set_tags(
@@ -509,7 +521,7 @@ class SktimeClassifier(BaseClassifier):
         ]
 
 
-class SktimeTransformer(BaseTransformer):
+class SktimeTransformer(_SktimeAdapter, BaseTransformer):
     """A skseq transformer (or a pipeline of them) as an sktime transformer.
 
     An sktime ``BaseTransformer`` (a ``Series``-to-``Series`` transformer that
@@ -590,11 +602,7 @@ class SktimeTransformer(BaseTransformer):
         "capability:unequal_length:removes": False,
     }
 
-    def __init__(self, estimator: Any) -> None:
-        self.estimator = estimator
-        super().__init__()
-        _check_estimator(estimator, "transformer")
-        self._set_estimator_tags()
+    _kind = "transformer"
 
     def _set_estimator_tags(self) -> None:
         est = self.estimator
