@@ -187,6 +187,18 @@ def _ragged_to_array(X: Sequence[Any]) -> np.ndarray:
     return out
 
 
+# what check_panel and validate_panel ask of scikit-learn's array checks: a
+# dense float array of any number of dimensions, NaN allowed (padding)
+_PANEL_ARRAY_CHECKS: dict[str, Any] = {
+    "accept_sparse": False,
+    "dtype": (np.float64, np.float32),
+    "ensure_all_finite": False,
+    "allow_nd": True,
+    "ensure_min_samples": 1,
+    "ensure_min_features": 1,
+}
+
+
 def _to_numeric_array(X: Any) -> Any:
     """Bring lists and pandas panels into array form; leave arrays alone.
 
@@ -361,16 +373,7 @@ def check_panel(
     ((2, 2, 5), dtype('float32'), array([5, 3]))
     """
     X = _to_numeric_array(X)
-    X = check_array(
-        X,
-        accept_sparse=False,
-        dtype=(np.float64, np.float32),
-        ensure_all_finite=False,
-        allow_nd=True,
-        ensure_min_samples=1,
-        ensure_min_features=1,
-        input_name="X",
-    )
+    X = check_array(X, **_PANEL_ARRAY_CHECKS, input_name="X")
     X = _as_3d(X)
     return _finish_panel(
         X,
@@ -491,17 +494,7 @@ def validate_panel(
                 "Pass series with the same channels, in the same order, as at "
                 "fit time."
             )
-    X = validate_data(
-        estimator,
-        X,
-        reset=reset,
-        accept_sparse=False,
-        dtype=(np.float64, np.float32),
-        ensure_all_finite=False,
-        allow_nd=True,
-        ensure_min_samples=1,
-        ensure_min_features=1,
-    )
+    X = validate_data(estimator, X, reset=reset, **_PANEL_ARRAY_CHECKS)
     if reset:
         estimator._fit_input_2d = X.ndim == 2
     X = _as_3d(X)
