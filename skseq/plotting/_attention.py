@@ -7,11 +7,19 @@ from typing import Any
 
 import numpy as np
 
-from .._docstrings import Substitution
 from ..utils.validation import check_panel
-from ._base import _axes_and_figure, _fill_docs
+from ._base import _axes_and_figure, _display_docs, _fill_docs
 
-_DOCS = Substitution(
+_DOCS = _display_docs(
+    X_weights="""\
+X : panel
+    The series the weights were computed on, in any form
+    :func:`skseq.utils.check_panel` accepts (unequal lengths included).
+weights : array-like of shape (n_instances, n_timepoints)
+    Attention weights, e.g. from
+    :meth:`skseq.classifiers.AttentionLSTMClassifier.attention_weights`;
+    ``n_timepoints`` is the width of the validated panel (the longest
+    series). Weights beyond a series' length are ignored.""",
     selection="""\
 n_instances : int, default=5
     How many series to show (the first ones) when ``instances`` is
@@ -23,9 +31,6 @@ labels : array-like of shape (n_instances,) or None, default=None
     next to its band.
 channels : sequence of int or None, default=None
     Channels to draw (all when ``None``).""",
-    ax="""\
-ax : matplotlib Axes or None, default=None
-    Where to draw; a new figure when ``None``.""",
     cmap="""\
 cmap : str, default="YlOrRd"
     Colour map of the weights.""",
@@ -110,10 +115,7 @@ class AttentionDisplay:
 
     Attributes
     ----------
-    ax_ : matplotlib Axes
-        Axes drawn on.
-    figure_ : matplotlib Figure
-        Figure holding ``ax_``.
+    {drawn_on}
     image_ : matplotlib AxesImage
         The weights.
     lines_ : list of matplotlib Line2D
@@ -168,14 +170,7 @@ class AttentionDisplay:
 
         Parameters
         ----------
-        X : panel
-            The series the weights were computed on, in any form
-            :func:`skseq.utils.check_panel` accepts (unequal lengths included).
-        weights : array-like of shape (n_instances, n_timepoints)
-            Attention weights, e.g. from
-            :meth:`skseq.classifiers.AttentionLSTMClassifier.attention_weights`;
-            ``n_timepoints`` is the width of the validated panel (the longest
-            series). Weights beyond a series' length are ignored.
+        {X_weights}
         {selection}
         {ax}
         {cmap}
@@ -332,14 +327,7 @@ def plot_attention(
 
     Parameters
     ----------
-    X : panel
-        The series the weights were computed on, in any form
-        :func:`skseq.utils.check_panel` accepts (unequal lengths included).
-    weights : array-like of shape (n_instances, n_timepoints)
-        Attention weights, e.g. from
-        :meth:`skseq.classifiers.AttentionLSTMClassifier.attention_weights`;
-        ``n_timepoints`` is the width of the validated panel (the longest
-        series). Weights beyond a series' length are ignored.
+    {X_weights}
     {ax}
     {selection}
     {cmap}

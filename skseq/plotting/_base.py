@@ -43,6 +43,25 @@ def _runs(mask: np.ndarray) -> list[Span]:
     return list(zip(change[0::2].tolist(), change[1::2].tolist(), strict=True))
 
 
+# docstring blocks of every display module; a module may replace one
+_SHARED_DOCS = {
+    "ax": """\
+ax : matplotlib Axes or None, default=None
+    Where to draw; a new figure when ``None``.""",
+    "drawn_on": """\
+ax_ : matplotlib Axes
+    Axes drawn on.
+figure_ : matplotlib Figure
+    Figure holding ``ax_``.""",
+}
+
+
+def _display_docs(**blocks: str) -> Substitution:
+    """A module's docstring blocks, with the displays' shared ones
+    (``{ax}``, ``{drawn_on}``) unless it gives its own."""
+    return Substitution(**{**_SHARED_DOCS, **blocks})
+
+
 def _fill_docs(docs: Substitution) -> Callable[[T], T]:
     """Class decorator: fill the shared blocks of a class's docstring and of
     its own methods' (``Substitution`` alone fills the class's only)."""

@@ -7,10 +7,9 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import ConfusionMatrixDisplay
 
-from .._docstrings import Substitution
-from ._base import _axes_and_figure, _fill_docs
+from ._base import _axes_and_figure, _display_docs, _fill_docs
 
-_DOCS = Substitution(
+_DOCS = _display_docs(
     labels="""\
 labels : array-like or None, default=None
     Order of the classes; those in ``y_true`` or ``y_pred`` when ``None``.""",
@@ -59,10 +58,7 @@ class ConfusionDisplay(ConfusionMatrixDisplay):
         The matrix.
     text_ : ndarray of matplotlib Text or None
         The value in every cell.
-    ax_ : matplotlib Axes
-        Axes drawn on.
-    figure_ : matplotlib Figure
-        Figure holding ``ax_``.
+    {drawn_on}
 
     See Also
     --------

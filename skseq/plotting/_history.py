@@ -7,8 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._docstrings import Substitution
-from ._base import _fill_docs, _pyplot
+from ._base import _display_docs, _fill_docs, _pyplot
 
 # history columns that are bookkeeping, not curves
 _NOT_CURVES = (
@@ -21,7 +20,7 @@ _NOT_CURVES = (
     "restored_epoch",
 )
 
-_DOCS = Substitution(
+_DOCS = _display_docs(
     metrics="""\
 metrics : str, list of str or None, default=None
     Scores to draw besides the losses: history keys

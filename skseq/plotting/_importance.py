@@ -8,13 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from .._docstrings import Substitution
-from ._base import _axes_and_figure, _fill_docs
+from ._base import _axes_and_figure, _display_docs, _fill_docs
 
-_DOCS = Substitution(
-    ax="""\
-ax : matplotlib Axes or None, default=None
-    Where to draw; a new figure when ``None``.""",
+_DOCS = _display_docs(
     style="""\
 kind : {"box", "bar"}, default="box"
     Box plot of the repeats, or bars of their mean with error bars.""",
@@ -97,10 +93,7 @@ class ImportanceDisplay:
 
     Attributes
     ----------
-    ax_ : matplotlib Axes
-        Axes drawn on.
-    figure_ : matplotlib Figure
-        Figure holding ``ax_``.
+    {drawn_on}
     order_ : ndarray of int
         The features drawn, top to bottom.
     boxes_ : dict or None

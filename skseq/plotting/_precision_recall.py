@@ -8,19 +8,15 @@ from typing import Any, NamedTuple
 import numpy as np
 from sklearn.metrics import PrecisionRecallDisplay as _SklearnPRDisplay
 
-from .._docstrings import Substitution
-from ._base import _axes_and_figure, _fill_docs
+from ._base import _axes_and_figure, _display_docs, _fill_docs
 
-_DOCS = Substitution(
+_DOCS = _display_docs(
     threshold="""\
 threshold : float or None, default=None
     A decision threshold on the score (e.g. ``best_threshold_`` of
     :class:`~sklearn.model_selection.TunedThresholdClassifierCV`); its
     point (``score >= threshold``, scikit-learn's rule) is marked and
     labelled with its precision and recall.""",
-    ax="""\
-ax : matplotlib Axes or None, default=None
-    Where to draw; a new figure when ``None``.""",
     pos_label="""\
 pos_label : label or None, default=None
     The class of interest; by default the last of the sorted labels when
@@ -179,10 +175,7 @@ class PrecisionRecallDisplay(_SklearnPRDisplay):
         The chance level.
     points_ : list of matplotlib Line2D
         The marker of every operating point, in order.
-    ax_ : matplotlib Axes
-        Axes drawn on.
-    figure_ : matplotlib Figure
-        Figure holding ``ax_``.
+    {drawn_on}
 
     See Also
     --------

@@ -7,10 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from .._docstrings import Substitution
-from ._base import Span, _axes_and_figure, _fill_docs, _runs
+from ._base import Span, _axes_and_figure, _display_docs, _fill_docs, _runs
 
-_DOCS = Substitution(
+_DOCS = _display_docs(
     recording="""\
 recording : array-like of shape (n_timepoints,) or (n_channels, n_timepoints)
     The signal, channels before time (skseq's convention).""",
