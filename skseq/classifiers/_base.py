@@ -248,7 +248,7 @@ class BaseSequenceClassifier(
     :func:`torch.compile`) runs the network compiled. It is off by default: on
     a CPU it made only ResNet and LSTM-FCN faster (about 1.15x per epoch,
     after 5-35 s of compiling) and the small networks slower (see
-    ``benchmarks/README.md``). Compilation never costs a fit: when running a
+    ``docs/benchmarks.rst``). Compilation never costs a fit: when running a
     compiled module raises, the classifier warns (``RuntimeWarning``), keeps
     the message in ``compile_error_`` and goes on with the eager module, which
     shares the compiled one's weights.
