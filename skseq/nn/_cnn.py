@@ -31,8 +31,8 @@ from ._masking import (
     fill_padding,
     masked_max_pool,
     masked_pool,
-    padding_mask,
     pooled_size,
+    zero_padding_with_mask,
 )
 from ._rnn import MLPHead
 
@@ -167,8 +167,7 @@ class ConvStack(nn.Module):
     def forward(
         self, h: Tensor, lengths: Tensor | None
     ) -> tuple[Tensor, Tensor | None, Tensor | None]:
-        pad = padding_mask(lengths, h.shape[-1])
-        h = fill_padding(h, pad)
+        h, pad = zero_padding_with_mask(h, lengths)
         for block in self.blocks:
             h = block(h, pad)
             h, lengths, pad = masked_max_pool(h, lengths, pad, self.pool_size)
@@ -432,8 +431,7 @@ class ResNetNetwork(nn.Module):
         self, x: Tensor, lengths: Tensor | Sequence[int] | None = None
     ) -> Tensor:
         lengths = as_lengths(lengths, x)
-        pad = padding_mask(lengths, x.shape[-1])
-        h = fill_padding(x, pad)
+        h, pad = zero_padding_with_mask(x, lengths)
         for block in self.blocks:
             h = block(h, pad)
         return self.head(masked_pool(h, lengths, self.pooling))
@@ -585,8 +583,7 @@ class InceptionTimeNetwork(nn.Module):
         self, x: Tensor, lengths: Tensor | Sequence[int] | None = None
     ) -> Tensor:
         lengths = as_lengths(lengths, x)
-        pad = padding_mask(lengths, x.shape[-1])
-        h = fill_padding(x, pad)
+        h, pad = zero_padding_with_mask(x, lengths)
         res = h
         shortcuts = iter(self.shortcuts)
         for i, module in enumerate(self.inception):

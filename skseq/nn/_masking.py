@@ -40,6 +40,7 @@ __all__ = [
     "pooled_size",
     "reverse_within",
     "zero_padding",
+    "zero_padding_with_mask",
 ]
 
 POOLINGS = ("mean", "max", "meanmax")
@@ -89,7 +90,15 @@ def zero_padding(h: Tensor, lengths: Tensor | None) -> Tensor:
     Call it after every layer whose output at step ``t`` depends on other
     steps (convolutions), so a series gives the same result alone or padded.
     """
-    return fill_padding(h, padding_mask(lengths, h.shape[-1]))
+    return zero_padding_with_mask(h, lengths)[0]
+
+
+def zero_padding_with_mask(
+    h: Tensor, lengths: Tensor | None
+) -> tuple[Tensor, Tensor | None]:
+    """:func:`zero_padding` of ``h``, and the padding mask it used."""
+    pad = padding_mask(lengths, h.shape[-1])
+    return fill_padding(h, pad), pad
 
 
 def masked_mean(h: Tensor, lengths: Tensor | None) -> Tensor:
