@@ -946,30 +946,6 @@ default="successive_halving"
         tags.non_deterministic = True
         return tags
 
-    def _more_expected_failed_checks(self) -> dict[str, str]:
-        """Checks of sklearn's suite this estimator cannot pass, with reasons.
-
-        None: every check runs and passes with ``_get_test_params`` (both
-        MiniRocket back ends). The ``non_deterministic`` tag (how many trials
-        run, and how long they train, depends on the clock) makes scikit-learn
-        skip ``check_pipeline_consistency`` and the sample-order/subset
-        invariance checks, which a winning float32 network could fail in the
-        last bit (see :class:`~skseq.classifiers.BaseSequenceClassifier`).
-        """
-        return {}
-
-    @classmethod
-    def _get_test_params(cls) -> dict[str, Any]:
-        return {
-            "time_budget": 30.0,
-            "models": ["LSTM"],
-            "max_trials": 1,
-            "max_epochs": 2,
-            "cv": 2,
-            "tune_threshold": False,
-            "random_state": 0,
-        }
-
 
 # ------------------------------------------------------------ search state
 class _Search:

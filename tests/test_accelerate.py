@@ -34,6 +34,7 @@ from skseq.classifiers._data import PanelBatchIterator, PanelDataset
 from skseq.datasets import load_dataset
 
 accelerate = pytest.importorskip("accelerate")
+from _instances import test_params  # noqa: E402
 from accelerate import Accelerator  # noqa: E402
 from accelerate.state import AcceleratorState, GradientState  # noqa: E402
 
@@ -96,7 +97,7 @@ def _assert_same_weights(a, b):
         (
             FCNClassifier,
             {
-                **FCNClassifier._get_test_params(),
+                **test_params(FCNClassifier),
                 "max_epochs": 4,
                 "early_stopping": True,
                 "patience": 1,
@@ -314,7 +315,7 @@ def _train_in_each_process(outdir, X, y):
     unseeded.fit(X, y)
     fcn = accelerated(FCNClassifier)(
         accelerator=accelerator,
-        **{**FCNClassifier._get_test_params(), "max_epochs": 4},
+        **{**test_params(FCNClassifier), "max_epochs": 4},
         early_stopping=True,
         patience=1,
     ).fit(X, y)
@@ -439,7 +440,7 @@ def test_pickle_round_trip_in_a_fresh_process(cpu_accelerator, gunpoint, tmp_pat
 
 def test_attention_weights_after_accelerated_training(cpu_accelerator, gunpoint):
     X, y = gunpoint
-    params = {**AttentionLSTMClassifier._get_test_params(), "max_epochs": 2}
+    params = {**test_params(AttentionLSTMClassifier), "max_epochs": 2}
     acc = accelerated(AttentionLSTMClassifier)(accelerator=cpu_accelerator, **params)
     plain = AttentionLSTMClassifier(**params)
     np.testing.assert_array_equal(

@@ -14,6 +14,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from _instances import expected_failed_checks, instance
 from sklearn.base import clone
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -471,8 +472,8 @@ def test_an_ensemble_that_scores_higher_replaces_the_winner(gunpoint, monkeypatc
 
 # ---------------------------------------------------- scikit-learn's checks
 @parametrize_with_checks(
-    [AutoSequenceClassifier(**AutoSequenceClassifier._get_test_params())],
-    expected_failed_checks=lambda est: est._more_expected_failed_checks(),
+    [instance(AutoSequenceClassifier)],
+    expected_failed_checks=expected_failed_checks,
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)

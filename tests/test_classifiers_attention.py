@@ -5,6 +5,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from _instances import test_params
 from sklearn.exceptions import NotFittedError
 from sktime.datasets import load_japanese_vowels
 
@@ -182,7 +183,7 @@ def test_univariate_series_of_one_or_two_steps(cls, width):
     rng = np.random.default_rng(0)
     y = np.repeat(["neg", "pos"], 15)
     X = rng.normal(size=(30, width)) + 3.0 * (y == "pos")[:, None]
-    clf = cls(**cls._get_test_params()).fit(X, y)
+    clf = cls(**test_params(cls)).fit(X, y)
     assert (clf.predict(X) == y).mean() > 0.9
     if cls is AttentionLSTMClassifier:
         weights = clf.attention_weights(X)
@@ -193,7 +194,7 @@ def test_univariate_series_of_one_or_two_steps(cls, width):
 @pytest.mark.parametrize("cls", [AttentionLSTMClassifier, TransformerClassifier])
 def test_same_seed_same_predictions(cls, vowels):
     X, y = vowels[0][:60], vowels[1][:60]
-    params = {**cls._get_test_params(), "max_epochs": 2}
+    params = {**test_params(cls), "max_epochs": 2}
     a = cls(**params).fit(X, y).predict_proba(X)
     b = cls(**params).fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(a, b)

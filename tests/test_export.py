@@ -15,6 +15,7 @@ pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
 pytest.importorskip("onnxscript")
 
+from _instances import test_params
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import FunctionTransformer  # noqa: E402
 
@@ -40,7 +41,7 @@ IDS = [c.__name__.removesuffix("Classifier") for c in CLASSIFIERS]
 
 
 def _tiny(cls, **extra):
-    params = {**cls._get_test_params(), "max_epochs": 2, "random_state": 0}
+    params = {**test_params(cls), "max_epochs": 2, "random_state": 0}
     return cls(**{**params, **extra})
 
 

@@ -6,6 +6,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
+from _instances import instance
 from imblearn import FunctionSampler
 from imblearn.combine import SMOTEENN
 from imblearn.over_sampling import (
@@ -83,13 +84,13 @@ def vowels():
 
 # ------------------------------------------------------------ conformance
 CHECKED = [
-    PanelSampler(**PanelSampler._get_test_params()),
+    instance(PanelSampler),
     PanelSampler(RandomOverSampler(random_state=0)),
     PanelSampler(RandomUnderSampler(random_state=0)),
     PanelSampler(TomekLinks()),
     PanelSampler(NearMiss()),
     PanelSampler(SMOTEENN(random_state=0)),
-    AugmentationOverSampler(**AugmentationOverSampler._get_test_params()),
+    instance(AugmentationOverSampler),
     *[AugmentationOverSampler(m, random_state=0) for m in METHODS],
 ]
 

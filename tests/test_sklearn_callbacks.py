@@ -26,6 +26,7 @@ from skseq.transformers import Normalizer
 callback = pytest.importorskip(
     "sklearn.callback", reason="scikit-learn < 1.9 has no callback API"
 )
+from _instances import test_params  # noqa: E402
 from sklearn.callback._callback_context import get_context_path  # noqa: E402
 
 TINY = {"module__hidden_size": 4, "max_epochs": 3, "batch_size": 25, "random_state": 0}
@@ -120,7 +121,7 @@ def test_every_classifier_reports_fit_and_epochs(name, gunpoint):
     cls = getattr(classifiers, name)
     X, y = gunpoint
     rec = Recorder()
-    clf = cls(**{**cls._get_test_params(), "max_epochs": 2}).set_callbacks(rec)
+    clf = cls(**{**test_params(cls), "max_epochs": 2}).set_callbacks(rec)
     clf.fit(X, y)
 
     assert rec.events[0] == ("setup", ((name, "fit", 0),))
@@ -201,7 +202,7 @@ def test_fitted_estimator_snapshots_are_independent(gunpoint):
 def test_batch_norm_snapshots_are_as_if_training_ended_there(gunpoint):
     # precise BN, which fit runs at the end, is run on every epoch's snapshot
     X, y = gunpoint
-    params = {**FCNClassifier._get_test_params(), **PLAIN, "max_epochs": 3}
+    params = {**test_params(FCNClassifier), **PLAIN, "max_epochs": 3}
     rec = Recorder(snapshots=True)
     clf = FCNClassifier(**params).set_callbacks(rec).fit(X, y)
     last_epoch, fitted = rec.fitted[-2], rec.fitted[-1]

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from _instances import expected_failed_checks
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -66,10 +67,10 @@ def _with_nan_bursts(X, rng, n_bursts=3, max_len=6):
 
 
 def _expected_failed(estimator):
-    return getattr(estimator, "_more_expected_failed_checks", dict)()
+    return expected_failed_checks(estimator)
 
 
-# the _get_test_params instances run in tests/test_common.py; here the defaults
+# the tests/_instances.py instances run in tests/test_common.py; here the defaults
 @parametrize_with_checks(
     [cls() for cls in ALL],
     expected_failed_checks=_expected_failed,

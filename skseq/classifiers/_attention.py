@@ -131,14 +131,3 @@ class AttentionLSTMClassifier(BaseSequenceClassifier):
             finally:
                 module.train(was_training)
         return weights
-
-    @classmethod
-    def _get_test_params(cls) -> dict[str, Any]:
-        return {
-            "module__hidden_size": 8,
-            "module__attention_size": 8,
-            "max_epochs": 15,
-            "lr": 0.03,
-            "batch_size": 50,
-            "random_state": 0,
-        }

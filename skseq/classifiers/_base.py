@@ -392,33 +392,6 @@ class BaseSequenceClassifier(
         tags.non_deterministic = self.random_state is None
         return tags
 
-    def _more_expected_failed_checks(self) -> dict[str, str]:
-        """Checks of sklearn's suite this estimator cannot pass, with reasons."""
-        reasons = {
-            "check_methods_sample_order_invariance": (
-                "float32 networks: a batch of another composition runs other "
-                "matmul blockings, so probabilities differ in the last float32 "
-                "bit (~1e-7 absolute), above the check's float64-level rtol=1e-7"
-            ),
-            "check_methods_subset_invariance": (
-                "float32 networks: same last-bit (~1e-7) differences between "
-                "batch compositions as in check_methods_sample_order_invariance"
-            ),
-            "check_sample_weight_equivalence_on_dense_data": (
-                "mini-batch training: a series repeated k times is drawn into "
-                "other batches than one series of weight k, so the two fits "
-                "follow other gradient paths (the loss is the same in "
-                "expectation; weight 0 and equal weights are exact)"
-            ),
-        }
-        if any("__" in key for key in vars(self)):
-            reasons["check_no_attributes_set_in_init"] = (
-                "skorch's dunder parameters (module__*, optimizer__*) are stored "
-                "as attributes by design: get_params/set_params/clone round-trip "
-                "them, but they cannot appear in the __init__ signature"
-            )
-        return reasons
-
     # -------------------------------------------------------------- callbacks
     @property
     def _default_callbacks(self) -> list[tuple[str, Any]]:

@@ -18,12 +18,6 @@ __all__ = [
 # Shared by the checks in test_common.py: tiny, seeded, few optimiser steps,
 # and still able to fit make_blobs seen as length-2 series
 # (check_classifiers_train wants > 0.83; measured 0.93-0.98 over seeds 0-2).
-_FAST_TEST_PARAMS = {
-    "max_epochs": 15,
-    "lr": 0.03,
-    "batch_size": 50,
-    "random_state": 0,
-}
 
 
 @fill_doc
@@ -87,15 +81,6 @@ class CNNClassifier(BaseSequenceClassifier):
     ) -> None:
         super().__init__(module, lr=lr, **kwargs)
 
-    @classmethod
-    def _get_test_params(cls) -> dict[str, Any]:
-        return {
-            **_FAST_TEST_PARAMS,
-            "module__n_filters": (8, 8),
-            "module__head_hidden_sizes": (),
-            "module__head_dropout": 0.0,
-        }
-
 
 @fill_doc
 class FCNClassifier(BaseSequenceClassifier):
@@ -151,10 +136,6 @@ class FCNClassifier(BaseSequenceClassifier):
         self, module: Any = FCNNetwork, *, lr: float = 3e-3, **kwargs: Any
     ) -> None:
         super().__init__(module, lr=lr, **kwargs)
-
-    @classmethod
-    def _get_test_params(cls) -> dict[str, Any]:
-        return {**_FAST_TEST_PARAMS, "module__n_filters": (8, 8, 8)}
 
 
 @fill_doc
@@ -215,10 +196,6 @@ class ResNetClassifier(BaseSequenceClassifier):
 
     def __init__(self, module: Any = ResNetNetwork, **kwargs: Any) -> None:
         super().__init__(module, **kwargs)
-
-    @classmethod
-    def _get_test_params(cls) -> dict[str, Any]:
-        return {**_FAST_TEST_PARAMS, "module__n_filters": (8, 8)}
 
 
 @fill_doc
@@ -283,12 +260,3 @@ class InceptionTimeClassifier(BaseSequenceClassifier):
 
     def __init__(self, module: Any = InceptionTimeNetwork, **kwargs: Any) -> None:
         super().__init__(module, **kwargs)
-
-    @classmethod
-    def _get_test_params(cls) -> dict[str, Any]:
-        return {
-            **_FAST_TEST_PARAMS,
-            "module__n_filters": 4,
-            "module__bottleneck_size": 4,
-            "module__depth": 3,
-        }

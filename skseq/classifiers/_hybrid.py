@@ -11,12 +11,6 @@ from ._base import BaseSequenceClassifier
 __all__ = ["CNNLSTMClassifier", "LSTMFCNClassifier"]
 
 # tiny, seeded, and still able to fit make_blobs seen as length-2 series
-_FAST_TEST_PARAMS = {
-    "max_epochs": 15,
-    "lr": 0.03,
-    "batch_size": 50,
-    "random_state": 0,
-}
 
 
 @fill_doc
@@ -78,15 +72,6 @@ class LSTMFCNClassifier(BaseSequenceClassifier):
     ) -> None:
         super().__init__(module, lr=lr, **kwargs)
 
-    @classmethod
-    def _get_test_params(cls) -> dict[str, Any]:
-        return {
-            **_FAST_TEST_PARAMS,
-            "module__n_filters": (8, 8, 8),
-            "module__lstm_hidden_size": 4,
-            "module__lstm_dropout": 0.0,
-        }
-
 
 @fill_doc
 class CNNLSTMClassifier(BaseSequenceClassifier):
@@ -146,16 +131,3 @@ class CNNLSTMClassifier(BaseSequenceClassifier):
 
     def __init__(self, module: Any = CNNLSTMNetwork, **kwargs: Any) -> None:
         super().__init__(module, **kwargs)
-
-    @classmethod
-    def _get_test_params(cls) -> dict[str, Any]:
-        return {
-            **_FAST_TEST_PARAMS,
-            "module__n_filters": (8,),
-            "module__hidden_size": 8,
-            # as GRUClassifier's: check_class_weight_classifiers wants 87% of
-            # the test points in the 1000x-weighted class, and the feature
-            # batch norm leaves the unweighted classes' region at its initial
-            # guess (0.72 of the points with it, 1.0 without)
-            "module__feature_norm": False,
-        }

@@ -80,17 +80,3 @@ class TransformerClassifier(BaseSequenceClassifier):
         self, module: Any = TransformerNetwork, *, lr: float = 3e-3, **kwargs: Any
     ) -> None:
         super().__init__(module, lr=lr, **kwargs)
-
-    @classmethod
-    def _get_test_params(cls) -> dict[str, Any]:
-        return {
-            "module__d_model": 8,
-            "module__n_heads": 2,
-            "module__num_layers": 1,
-            "module__dim_feedforward": 16,
-            "module__dropout": 0.0,
-            "max_epochs": 15,
-            "lr": 0.03,
-            "batch_size": 50,
-            "random_state": 0,
-        }

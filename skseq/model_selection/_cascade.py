@@ -287,23 +287,6 @@ class CascadeClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         tags.classifier_tags.multi_class = True
         return tags
 
-    def _more_expected_failed_checks(self) -> dict[str, str]:
-        """Checks of sklearn's suite this estimator cannot pass, with reasons."""
-        return {
-            "check_classifiers_train": (
-                "predict follows the stages' decisions (stage one says 'rest', "
-                "then stage two decides), which by design is not always the "
-                "argmax of the combined probabilities P1(rest) * P2(c); the same "
-                "reason scikit-learn gives for TunedThresholdClassifierCV"
-            ),
-        }
-
-    @classmethod
-    def _get_test_params(cls) -> dict[str, Any]:
-        from sklearn.linear_model import LogisticRegression
-
-        return {"first": LogisticRegression(), "second": LogisticRegression()}
-
 
 def _aligned_proba(estimator: Any, X: Any, classes: np.ndarray) -> np.ndarray:
     """``predict_proba`` with one column per entry of ``classes``, in order."""

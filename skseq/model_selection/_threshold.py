@@ -723,12 +723,6 @@ class MulticlassThresholdClassifierCV(
         )
         return tags
 
-    @classmethod
-    def _get_test_params(cls) -> dict[str, Any]:
-        from sklearn.linear_model import LogisticRegression
-
-        return {"estimator": LogisticRegression(), "cv": 3}
-
 
 def _middle_of_best_run(is_best: np.ndarray) -> int:
     """Index in the middle of the longest run of ``True``."""

@@ -271,10 +271,6 @@ class AugmentationOverSampler(_PanelSamplerMixin, BaseOverSampler):
         self.window_ratio = window_ratio
         self.window_scales = window_scales
 
-    @classmethod
-    def _get_test_params(cls) -> dict[str, Any]:
-        return {"method": ["jitter", "time_warp", "window_warp"], "random_state": 0}
-
     def _methods(self) -> list[str]:
         methods = [self.method] if isinstance(self.method, str) else list(self.method)
         unknown = [m for m in methods if m not in METHODS]

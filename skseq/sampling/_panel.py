@@ -299,12 +299,6 @@ class PanelSampler(_PanelSamplerMixin, BaseSampler):
     def _sampling_type(self) -> str:
         return getattr(self.sampler, "_sampling_type", "bypass")
 
-    @classmethod
-    def _get_test_params(cls) -> dict[str, Any]:
-        from imblearn.over_sampling import SMOTE
-
-        return {"sampler": SMOTE(k_neighbors=3, random_state=0)}
-
     def _fit_statistics(self, X: np.ndarray, y: np.ndarray, **params: Any) -> None:
         sampler = clone(self.sampler)
         if hasattr(sampler, "fit"):

@@ -313,7 +313,3 @@ class Interpolator(_PanelTransformer):
                 edge = left | right
                 out[edge] = interpolant(steps[edge])
         return out
-
-    @classmethod
-    def _get_test_params(cls) -> dict:
-        return {"method": "pchip", "max_gap": 3}

@@ -207,10 +207,6 @@ class Padder(_LengthTransformer):
             offset = np.zeros_like(lengths)
         return _take_steps(X, lengths, offset, self.length_, self.fill_value)
 
-    @classmethod
-    def _get_test_params(cls) -> dict:
-        return {"length": "max", "fill_value": 0.0}
-
 
 @_DOCS
 class Truncator(_LengthTransformer):
@@ -283,7 +279,3 @@ class Truncator(_LengthTransformer):
         else:
             offset = np.zeros_like(lengths)
         return _take_steps(X, lengths, offset, self.length_, np.nan)
-
-    @classmethod
-    def _get_test_params(cls) -> dict:
-        return {"length": 0.5, "side": "pre"}

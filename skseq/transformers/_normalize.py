@@ -159,7 +159,3 @@ class Normalizer(_PanelTransformer):
         if self.scope == "channel":
             return NormalizerModule(self.method, self.loc_, self.scale_)
         return NormalizerModule(self.method)
-
-    @classmethod
-    def _get_test_params(cls) -> dict:
-        return {"method": "zscore", "scope": "channel"}

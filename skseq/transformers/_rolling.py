@@ -250,7 +250,3 @@ class RollingFeatures(_PanelTransformer):
             for w in sizes:
                 names += [f"{c}__{stat}_{w}" for c in input_channels]
         return np.asarray(names, dtype=object)
-
-    @classmethod
-    def _get_test_params(cls) -> dict:
-        return {"window_sizes": (2, 3), "statistics": ("mean", "std", "min", "diff")}

@@ -495,24 +495,6 @@ class WindowedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         tags.input_tags.three_d_array = True
         return tags
 
-    @classmethod
-    def _get_test_params(cls) -> dict:
-        # scikit-learn's checks pass a table of i.i.d. rows: read it as one
-        # time-major recording (time_axis=0) cut into windows of one step, so
-        # every row is one window and the checks hold the windowing, the
-        # un-windowing and the input validation to a plain classifier's
-        # standards. (Longer windows would mix unrelated rows.)
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import FunctionTransformer
-
-        flatten = FunctionTransformer(np.squeeze, kw_args={"axis": 2})
-        return {
-            "estimator": make_pipeline(flatten, LogisticRegression()),
-            "length": 1,
-            "time_axis": 0,
-        }
-
 
 def _flatten_steps(y: Any) -> np.ndarray:
     """Concatenate per-step values of one or several recordings into 1-D."""
