@@ -314,7 +314,8 @@ class _TimeBudget(Callback):
     cosine decay still ends) and training stops after them. Whenever the
     next epoch would end past the limit, training stops (skorch ends a fit
     on ``KeyboardInterrupt`` after its end-of-training callbacks, as early
-    stopping does). ``deadline=None`` and ``max_seconds=None``: inert.
+    stopping does); an epoch that runs past the limit anyway stops at its
+    next batch. ``deadline=None`` and ``max_seconds=None``: inert.
     """
 
     def __init__(
@@ -351,6 +352,13 @@ class _TimeBudget(Callback):
             if self.epochs_ < int(net.max_epochs):
                 self.stopped_ = True
                 raise KeyboardInterrupt
+
+    def on_batch_end(self, net: Any, **kwargs: Any) -> None:
+        # an epoch slower than planned (a busy machine, a long first epoch)
+        # stops at the first batch past the limit, not at the epoch's end
+        if self.limit_ is not None and _now() > self.limit_:
+            self.stopped_ = True
+            raise KeyboardInterrupt
 
 
 class _PruneOnEpoch(Callback):

@@ -327,6 +327,34 @@ def test_numpy_minirocket_without_numba(gunpoint, monkeypatch):
     assert np.mean(clf.predict(X_test) == y_test) > 0.9
 
 
+def test_a_slow_epoch_stops_at_the_first_batch_past_the_deadline(gunpoint):
+    """The time budget's overshoot is one batch, not one epoch: an epoch
+    slower than planned (a busy machine) stops mid-way."""
+    from skorch.callbacks import Callback
+
+    from skseq.classifiers import FCNClassifier
+
+    class Slow(Callback):
+        def on_batch_end(self, net, **kwargs):
+            time.sleep(0.1)
+
+    X, y = gunpoint  # 30 series: 15 batches of 2 per epoch, >= 1.5 s each
+    budget = automl._TimeBudget(deadline=time.perf_counter() + 0.5)
+    clf = FCNClassifier(
+        module__n_filters=(4, 4, 4),
+        max_epochs=3,
+        batch_size=2,
+        random_state=0,
+        callbacks=[("slow", Slow()), ("automl_budget", budget)],
+    )
+    clf.fit(X, y)
+    # stopped inside the first epoch (the epoch-level plan alone would have
+    # let it run to its end: a plan is made only after a whole epoch)
+    assert budget.stopped_ and len(clf.history_) == 1
+    assert len(clf.history_[-1]["batches"]) < 15
+    assert clf.predict(X[:3]).shape == (3,)
+
+
 # --------------------------------------------------------------- ensembles
 def _search_state(monkeypatch):
     """Patch the search's final stage to keep its state for inspection."""
