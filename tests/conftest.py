@@ -1,3 +1,4 @@
+import functools
 import importlib.util
 import os
 import sys
@@ -10,6 +11,8 @@ import numpy as np
 import pytest
 import torch
 from _cpu import bf16_lstm_problem
+
+from skseq.datasets import load_dataset
 
 matplotlib.use("Agg")
 torch.set_num_threads(1)
@@ -44,3 +47,116 @@ def load_benchmark():
         return module
 
     return load
+
+
+# --- bundled data sets ---------------------------------------------------------
+# Loaded once a session; every fixture below hands out its own copies, so a test
+# that writes into its arrays changes nothing outside its module.
+
+
+@functools.cache
+def _bundled(name: str, split: str | None) -> tuple[np.ndarray, np.ndarray]:
+    X, y = load_dataset(name, split=split)
+    X.setflags(write=False)
+    y.setflags(write=False)
+    return X, y
+
+
+def bundled(name: str, split: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``load_dataset(name, split)`` from the session cache, as fresh copies."""
+    X, y = _bundled(name, split)
+    return X.copy(), y.copy()
+
+
+@pytest.fixture(scope="session")
+def load_bundled():
+    """:func:`bundled` for session-scoped fixtures and tests that load by name."""
+    return bundled
+
+
+@pytest.fixture(scope="module")
+def gunpoint_train():
+    """GunPoint train split (X float32 (50, 1, 150), y str), one copy a module."""
+    return bundled("GunPoint", "train")
+
+
+@pytest.fixture(scope="module")
+def gunpoint_test():
+    """GunPoint test split (X float32 (150, 1, 150), y str), one copy a module."""
+    return bundled("GunPoint", "test")
+
+
+@pytest.fixture(scope="module")
+def vowels_train():
+    """JapaneseVowels train split: 12 channels, 9 speakers, padded to 26 steps
+    (NaN-padded), one copy a module."""
+    return bundled("JapaneseVowels", "train")
+
+
+@pytest.fixture(scope="module")
+def vowels_test():
+    """JapaneseVowels test split (lengths 7-29, NaN-padded), one copy a module."""
+    return bundled("JapaneseVowels", "test")
+
+
+@pytest.fixture(scope="module")
+def italy_train():
+    """ItalyPowerDemand train split (67 series of 24 steps), one copy a module."""
+    return bundled("ItalyPowerDemand", "train")
+
+
+@pytest.fixture(scope="module")
+def italy_test():
+    """ItalyPowerDemand test split (1029 series), one copy a module."""
+    return bundled("ItalyPowerDemand", "test")
+
+
+# --- fitted classifiers shared by several files ------------------------------
+# Session-scoped: tests only predict with them, pickle or clone them (one
+# toggles a module to training mode and back).
+
+
+@pytest.fixture(scope="session", params=["LSTMClassifier", "GRUClassifier"])
+def fitted_vowels(request):
+    """LSTM and GRU classifiers fitted on JapaneseVowels (5 epochs, width 16)."""
+    from skseq import classifiers
+
+    X, y = bundled("JapaneseVowels", "train")
+    cls = getattr(classifiers, request.param)
+    return cls(module__hidden_size=16, max_epochs=5, random_state=0).fit(X, y)
+
+
+FAST = {"max_epochs": 12, "lr": 3e-3, "random_state": 0, "n_threads": 1}
+
+
+@pytest.fixture(scope="session")
+def fitted_attention():
+    """AttentionLSTMClassifier fitted on JapaneseVowels (12 epochs)."""
+    from skseq.classifiers import AttentionLSTMClassifier
+
+    X, y = bundled("JapaneseVowels", "train")
+    # dense_dropout > 0 so that a forward pass in training mode would differ
+    clf = AttentionLSTMClassifier(
+        module__hidden_size=16,
+        module__attention_size=16,
+        module__dense_dropout=0.3,
+        # lr 1e-2: in 12 epochs at 3e-3 the pooling weights moved as little
+        # as 0.012 from uniform on one CPU (0.057 on another); 0.22 at 1e-2
+        **{**FAST, "lr": 1e-2},
+    )
+    return clf.fit(X, y)
+
+
+@pytest.fixture(scope="session")
+def fitted_transformer():
+    """TransformerClassifier fitted on JapaneseVowels (12 epochs, d_model 32)."""
+    from skseq.classifiers import TransformerClassifier
+
+    X, y = bundled("JapaneseVowels", "train")
+    clf = TransformerClassifier(
+        module__d_model=32,
+        module__dim_feedforward=64,
+        module__patch_size=2,
+        **FAST,
+    )
+    return clf.fit(X, y)
