@@ -33,6 +33,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
 
+from .utils._callback_api import CALLBACK_BASES, with_callbacks
 from .utils.validation import check_panel, check_panel_y, validate_panel
 
 __all__ = ["AutoSequenceClassifier"]
@@ -517,7 +518,7 @@ def _canonical_models(models: Any) -> list[str]:
     return names
 
 
-class AutoSequenceClassifier(ClassifierMixin, BaseEstimator):
+class AutoSequenceClassifier(*CALLBACK_BASES, ClassifierMixin, BaseEstimator):
     """Budgeted AutoML over skseq's networks and a MiniRocket baseline.
 
     Within ``time_budget`` seconds of wall-clock time, ``fit``:
@@ -684,6 +685,14 @@ default="successive_halving"
     ``max_epochs`` bind before the budget does (the leaderboard's ``note``
     says where the budget cut training).
 
+    *Progress.* With scikit-learn >= 1.9, ``set_callbacks`` takes
+    ``sklearn.callback`` callbacks (e.g. ``ProgressBar()``): the fit is one
+    ``"fit"`` task with one ``"candidate"`` subtask per leaderboard row,
+    reported when the row is written, with the row (candidate, score,
+    status, ``finished_at``) as ``metadata``; a hook that returns ``True``
+    ends the search, and the best candidate so far is refitted.
+    ``verbose=1`` prints the same rows.
+
     *Ensembles.* Every network trial keeps its test-fold probabilities, so
     ensemble selection costs no extra training: any scorer scores a mixture
     through a stored-prediction stand-in on the same folds, and the single
@@ -820,6 +829,7 @@ default="successive_halving"
         return [(np.asarray(tr), np.asarray(te)) for tr, te in splitter.split(X, y)]
 
     # --------------------------------------------------------------- fit
+    @with_callbacks
     def fit(self, X: Any, y: Any) -> AutoSequenceClassifier:
         """Search within ``time_budget`` and refit the winner on all data.
 
@@ -855,6 +865,12 @@ default="successive_halving"
             (np.isnan(Xp) & (steps[None, None, :] < lengths[:, None, None])).any()
         )
         end = t0 + float(self.time_budget)
+        # scikit-learn callbacks (>= 1.9): one "fit" task, one "candidate"
+        # subtask reported as each leaderboard row is written
+        context = None
+        if hasattr(self, "_init_callback_context"):
+            context = self._init_callback_context(max_subtasks=None)
+            context.call_on_fit_task_begin(estimator=self, X=X, y=y)
         ctx = _Search(
             owner=self,
             X=Xp,
@@ -866,16 +882,19 @@ default="successive_halving"
             t0=t0,
             end=end,
             rng=rng,
+            callback_context=context,
         )
         ctx.check_budget()
         if self.include_baseline:
             ctx.run_baseline()
-        if models and self.max_trials != 0:
+        if models and self.max_trials != 0 and not ctx.stop_requested:
             ctx.search()
         t_final = _now()
         ctx.finish()
         self.refit_seconds_ = _now() - t_final
         self.fit_seconds_ = _now() - t0
+        if context is not None:
+            context.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
 
     # ----------------------------------------------------------- predict
@@ -972,8 +991,11 @@ class _Search:
         t0: float,
         end: float,
         rng: np.random.RandomState | None,
+        callback_context: Any = None,
     ) -> None:
         self.owner = owner
+        self.callback_context = callback_context
+        self.stop_requested = False
         self.X = X
         self.y = y
         self.splits = splits
@@ -1035,6 +1057,20 @@ class _Search:
     def add_row(self, **row: Any) -> dict[str, Any]:
         row.setdefault("note", "")
         row["finished_at"] = _now() - self.t0
+        if self.callback_context is not None:
+            # the candidates are sequential: scikit-learn numbers them 0, 1, ...
+            task = self.callback_context.subcontext(task_name="candidate")
+            task.call_on_fit_task_begin(estimator=self.owner, X=self.X, y=self.y)
+            # the row as metadata; a callback may end the search (the final
+            # stage still runs)
+            metadata = {
+                k: row.get(k)
+                for k in ("candidate", "mean_test_score", "status", "finished_at")
+            }
+            if task.call_on_fit_task_end(
+                estimator=self.owner, X=self.X, y=self.y, metadata=metadata
+            ):
+                self.stop_requested = True
         self.rows.append(row)
         if (
             row["status"] == "ok"
@@ -1278,7 +1314,9 @@ class _Search:
                 tune_waves * bool(owner.tune_threshold) + 1.2 * self.k / (self.k - 1)
             ) / waves
             n_trials = 0
-            while owner.max_trials is None or n_trials < owner.max_trials:
+            while (
+                owner.max_trials is None or n_trials < owner.max_trials
+            ) and not self.stop_requested:
                 reserve = self.final_cost(self.best) if self.best else 0.0
                 available = self.left() - self.margin - reserve
                 wall = min(available / (1.0 + ratio), window / _MIN_TRIALS)

@@ -355,6 +355,57 @@ def test_a_slow_epoch_stops_at_the_first_batch_past_the_deadline(gunpoint):
     assert clf.predict(X[:3]).shape == (3,)
 
 
+def test_scikit_learn_callbacks_see_every_candidate_and_can_stop(gunpoint):
+    """sklearn.callback (1.9+): the fit is one task with one "candidate"
+    subtask per leaderboard row, its row as metadata; a hook that returns
+    True ends the search (the winner is still refitted)."""
+    pytest.importorskip("sklearn.callback")
+
+    class Record:
+        def __init__(self, stop_after=None):
+            self.stop_after = stop_after
+            self.seen = []
+
+        def setup(self, estimator, context):
+            pass
+
+        def teardown(self, estimator, context):
+            pass
+
+        def on_fit_task_begin(self, estimator, context):
+            pass
+
+        def on_fit_task_end(self, estimator, context, *, metadata):
+            self.seen.append((context.task_name, context.task_id, metadata))
+            return (
+                self.stop_after is not None
+                and context.task_name == "candidate"
+                and context.task_id + 1 >= self.stop_after
+            )
+
+    X, y = gunpoint
+    params = {
+        "time_budget": 30,
+        "models": ["FCN"],
+        "max_trials": 3,
+        "max_epochs": 3,
+        "random_state": 0,
+    }
+    rec = Record()
+    clf = AutoSequenceClassifier(**params).set_callbacks(rec).fit(X, y)
+    board = clf.leaderboard_
+    candidates = [(i, m) for name, i, m in rec.seen if name == "candidate"]
+    assert [i for i, _ in candidates] == list(range(len(board)))
+    assert [m["candidate"] for _, m in candidates] == board["candidate"].tolist()
+    assert rec.seen[-1][0] == "fit"  # the root task ends last
+    # stop after the baseline: no network is tried, the baseline is refitted
+    stop = Record(stop_after=1)
+    clf = AutoSequenceClassifier(**params).set_callbacks(stop).fit(X, y)
+    assert clf.n_trials_ == 0
+    assert not clf.leaderboard_["candidate"].str.startswith("FCN").any()
+    assert clf.predict(X[:3]).shape == (3,)
+
+
 # --------------------------------------------------------------- ensembles
 def _search_state(monkeypatch):
     """Patch the search's final stage to keep its state for inspection."""
