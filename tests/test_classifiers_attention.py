@@ -1,4 +1,4 @@
-"""Tests for AttentionLSTMClassifier and TransformerClassifier on real data."""
+"""AttentionLSTMClassifier (skseq.classifiers._attention) on real data."""
 
 import pickle
 
@@ -7,63 +7,30 @@ import pytest
 import torch
 from _instances import test_params
 from sklearn.exceptions import NotFittedError
-from sktime.datasets import load_japanese_vowels
 
 from skseq.classifiers._attention import AttentionLSTMClassifier
-from skseq.classifiers._transformer import TransformerClassifier
-from skseq.nn import AttentionLSTMNetwork, LSTMNetwork, TransformerNetwork
-from skseq.utils.validation import check_panel
+from skseq.nn import LSTMNetwork
+from skseq.utils.validation import series_lengths
 
 
 @pytest.fixture(scope="module")
-def vowels():
+def vowels(vowels_train, vowels_test):
     """JapaneseVowels: 12 channels, 9 speakers, lengths 7-29 (NaN-padded)."""
-    X_train, y_train = load_japanese_vowels(split="train", return_X_y=True)
-    X_test, y_test = load_japanese_vowels(split="test", return_X_y=True)
-    X_train, len_train = check_panel(X_train, return_lengths=True)
-    X_test, len_test = check_panel(X_test, return_lengths=True)
-    return X_train, np.asarray(y_train), len_train, X_test, np.asarray(y_test), len_test
-
-
-FAST = {"max_epochs": 12, "lr": 3e-3, "random_state": 0, "n_threads": 1}
-
-
-@pytest.fixture(scope="module")
-def fitted_attention(vowels):
-    X, y = vowels[:2]
-    # dense_dropout > 0 so that a forward pass in training mode would differ
-    clf = AttentionLSTMClassifier(
-        module__hidden_size=16,
-        module__attention_size=16,
-        module__dense_dropout=0.3,
-        # lr 1e-2: in 12 epochs at 3e-3 the pooling weights moved as little
-        # as 0.012 from uniform on one CPU (0.057 on another); 0.22 at 1e-2
-        **{**FAST, "lr": 1e-2},
+    X_train, y_train = vowels_train
+    X_test, y_test = vowels_test
+    return (
+        X_train,
+        y_train,
+        series_lengths(X_train),
+        X_test,
+        y_test,
+        series_lengths(X_test),
     )
-    return clf.fit(X, y)
-
-
-@pytest.fixture(scope="module")
-def fitted_transformer(vowels):
-    X, y = vowels[:2]
-    clf = TransformerClassifier(
-        module__d_model=32,
-        module__dim_feedforward=64,
-        module__patch_size=2,
-        **FAST,
-    )
-    return clf.fit(X, y)
-
-
-@pytest.fixture(params=["attention", "transformer"])
-def fitted(request, fitted_attention, fitted_transformer):
-    return {"attention": fitted_attention, "transformer": fitted_transformer}[
-        request.param
-    ]
 
 
 @pytest.mark.learning
-def test_learns_japanese_vowels(fitted, vowels):
+def test_learns_japanese_vowels(fitted_attention, vowels):
+    fitted = fitted_attention
     X_test, y_test = vowels[3:5]
     assert list(fitted.classes_) == [str(c) for c in range(1, 10)]
     assert fitted.n_channels_in_ == 12
@@ -74,7 +41,8 @@ def test_learns_japanese_vowels(fitted, vowels):
     assert accuracy > 0.8  # chance is ~0.11; 12 epochs on one core
 
 
-def test_padding_invariance_through_predict_proba(fitted, vowels):
+def test_padding_invariance_through_predict_proba(fitted_attention, vowels):
+    fitted = fitted_attention
     X_test, _, lengths = vowels[3:]
     # short series alone (trimmed to its own length) vs in a batch that also
     # holds the longest series, so the batch is padded far beyond them
@@ -145,54 +113,35 @@ def test_attention_weights_errors():
         clf.attention_weights(X)
 
 
-@pytest.mark.parametrize("cls", [AttentionLSTMClassifier, TransformerClassifier])
-def test_pickle_round_trip_predicts_identically(cls, fitted_attention, vowels):
-    fitted = fitted_attention if cls is AttentionLSTMClassifier else None
-    if fitted is None:
-        X, y = vowels[:2]
-        fitted = cls(
-            module__d_model=16, module__n_heads=2, max_epochs=2, random_state=0
-        ).fit(X, y)
+def test_pickle_round_trip_predicts_identically(fitted_attention, vowels):
+    fitted = fitted_attention
     X_test = vowels[3]
     restored = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_array_equal(
         restored.predict_proba(X_test), fitted.predict_proba(X_test)
     )
-    if cls is AttentionLSTMClassifier:
-        np.testing.assert_array_equal(
-            restored.attention_weights(X_test), fitted.attention_weights(X_test)
-        )
-
-
-def test_module_parameters_route_to_the_network(fitted_attention, fitted_transformer):
-    net = fitted_attention.module_
-    assert isinstance(net, AttentionLSTMNetwork)
-    assert net.rnn.hidden_size == 16 and net.rnn.input_size == 32
-    assert net.head[-1].out_features == 9
-    net = fitted_transformer.module_
-    assert isinstance(net, TransformerNetwork)
-    assert net.patch_size == 2
-    assert net.stem[0].in_channels == 12 and net.stem[0].out_channels == 32
+    np.testing.assert_array_equal(
+        restored.attention_weights(X_test), fitted.attention_weights(X_test)
+    )
 
 
 @pytest.mark.learning
 @pytest.mark.parametrize("width", [1, 2])
-@pytest.mark.parametrize("cls", [AttentionLSTMClassifier, TransformerClassifier])
-def test_univariate_series_of_one_or_two_steps(cls, width):
+def test_univariate_series_of_one_or_two_steps(width):
     # scikit-learn's checks feed 2-D arrays this narrow as univariate series
+    cls = AttentionLSTMClassifier
     rng = np.random.default_rng(0)
     y = np.repeat(["neg", "pos"], 15)
     X = rng.normal(size=(30, width)) + 3.0 * (y == "pos")[:, None]
     clf = cls(**test_params(cls)).fit(X, y)
     assert (clf.predict(X) == y).mean() > 0.9
-    if cls is AttentionLSTMClassifier:
-        weights = clf.attention_weights(X)
-        assert weights.shape == (30, width)
-        np.testing.assert_allclose(weights.sum(1), 1.0, rtol=1e-6)
+    weights = clf.attention_weights(X)
+    assert weights.shape == (30, width)
+    np.testing.assert_allclose(weights.sum(1), 1.0, rtol=1e-6)
 
 
-@pytest.mark.parametrize("cls", [AttentionLSTMClassifier, TransformerClassifier])
-def test_same_seed_same_predictions(cls, vowels):
+def test_same_seed_same_predictions(vowels):
+    cls = AttentionLSTMClassifier
     X, y = vowels[0][:60], vowels[1][:60]
     params = {**test_params(cls), "max_epochs": 2}
     a = cls(**params).fit(X, y).predict_proba(X)
