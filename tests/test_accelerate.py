@@ -73,8 +73,8 @@ def cpu_accelerator():
 
 
 @pytest.fixture(scope="module")
-def gunpoint():
-    return load_dataset("GunPoint", split="train")
+def gunpoint(gunpoint_train):
+    return gunpoint_train
 
 
 def _weights(net):

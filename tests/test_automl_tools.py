@@ -49,15 +49,15 @@ def _fcn(**kwargs):
 
 
 @pytest.fixture(scope="module")
-def gunpoint():
-    X, y = load_dataset("GunPoint", split="train")
+def gunpoint(gunpoint_train):
+    X, y = gunpoint_train
     return X[:40], y[:40]
 
 
 @pytest.fixture(scope="module")
-def vowels():
+def vowels(vowels_train):
     """Three speakers, 12 channels, unequal lengths (NaN-padded)."""
-    X, y = load_dataset("JapaneseVowels", split="train")
+    X, y = vowels_train
     keep = np.flatnonzero(np.isin(y, ["1", "2", "3"]))[::2]
     return X[keep], y[keep]
 

@@ -21,7 +21,6 @@ from sklearn.preprocessing import FunctionTransformer  # noqa: E402
 
 import skseq.classifiers as C  # noqa: E402
 from skseq.classifiers._data import PanelDataset  # noqa: E402
-from skseq.datasets import load_dataset  # noqa: E402
 from skseq.export import OnnxClassifier, export_program, to_onnx  # noqa: E402
 from skseq.transformers import Normalizer  # noqa: E402
 
@@ -46,17 +45,17 @@ def _tiny(cls, **extra):
 
 
 @pytest.fixture(scope="module")
-def gunpoint():
-    X, y = load_dataset("GunPoint", split="train")
-    Xt, _ = load_dataset("GunPoint", split="test")
+def gunpoint(gunpoint_train, gunpoint_test):
+    X, y = gunpoint_train
+    Xt, _ = gunpoint_test
     return X[:40], y[:40], Xt[:30]
 
 
 @pytest.fixture(scope="module")
-def vowels():
+def vowels(vowels_train, vowels_test):
     """JapaneseVowels: 12 channels, lengths 7-29 (trailing NaN padding)."""
-    X, y = load_dataset("JapaneseVowels", split="train")
-    Xt, _ = load_dataset("JapaneseVowels", split="test")
+    X, y = vowels_train
+    Xt, _ = vowels_test
     return X[::8], y[::8], Xt[::10]
 
 

@@ -93,8 +93,8 @@ def basic_motions():
 
 
 @pytest.fixture(scope="module")
-def vowels():
-    X, y = load_dataset("JapaneseVowels", split="train")
+def vowels(vowels_train):
+    X, y = vowels_train
     return X, y
 
 

@@ -9,7 +9,7 @@ from skorch.callbacks import Callback
 from skorch.utils import data_from_dataset
 
 from skseq.classifiers import LSTMClassifier
-from skseq.datasets import load_dataset, make_imbalanced
+from skseq.datasets import make_imbalanced
 from skseq.sampling import PanelSampler
 
 
@@ -30,10 +30,10 @@ def _shared_rows(train, valid):
 
 
 @pytest.fixture(scope="module")
-def rare():
-    X, y = load_dataset("ItalyPowerDemand", split="train")
-    X = np.concatenate([X, load_dataset("ItalyPowerDemand", split="test")[0][:200]])
-    y = np.concatenate([y, load_dataset("ItalyPowerDemand", split="test")[1][:200]])
+def rare(italy_train, italy_test):
+    X, y = italy_train
+    X = np.concatenate([X, italy_test[0][:200]])
+    y = np.concatenate([y, italy_test[1][:200]])
     return make_imbalanced(X, y, minority="2", ratio=10, random_state=0)
 
 

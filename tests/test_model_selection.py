@@ -68,9 +68,9 @@ def _linear_pipeline():
 
 
 @pytest.fixture(scope="module")
-def vowels():
-    X_train, y_train = load_dataset("JapaneseVowels", split="train")
-    X_test, y_test = load_dataset("JapaneseVowels", split="test")
+def vowels(vowels_train, vowels_test):
+    X_train, y_train = vowels_train
+    X_test, y_test = vowels_test
     return X_train, y_train, X_test, y_test
 
 
@@ -83,8 +83,8 @@ def _rare(X, y, seed, n_rare=3, ratio=8):
 
 
 @pytest.fixture(scope="module")
-def italy_imbalanced():
-    X, y = load_dataset("ItalyPowerDemand", split="train")
+def italy_imbalanced(italy_train):
+    X, y = italy_train
     return make_imbalanced(X, y, minority="2", ratio=4, random_state=0)
 
 

@@ -46,8 +46,8 @@ def _close_figures():
 
 
 @pytest.fixture(scope="module")
-def italy():
-    return load_dataset("ItalyPowerDemand", split="train")
+def italy(italy_train):
+    return italy_train
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +67,8 @@ def stopped_net(italy):
 
 
 @pytest.fixture(scope="module")
-def vowels_clf():
-    X, y = load_dataset("JapaneseVowels", split="train")
+def vowels_clf(vowels_train):
+    X, y = vowels_train
     clf = AttentionLSTMClassifier(
         module__hidden_size=8,
         module__attention_size=8,

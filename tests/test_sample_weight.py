@@ -20,8 +20,8 @@ KW = {"max_epochs": 3, "random_state": 0, "n_filters": (8, 8, 8)}
 
 
 @pytest.fixture(scope="module")
-def gunpoint():
-    X, y = load_dataset("GunPoint", split="train")
+def gunpoint(gunpoint_train):
+    X, y = gunpoint_train
     return X[:60], y[:60]
 
 

@@ -14,7 +14,7 @@ from imblearn.pipeline import make_pipeline
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from skseq.classifiers import LSTMClassifier
-from skseq.datasets import load_dataset, make_imbalanced
+from skseq.datasets import make_imbalanced
 from skseq.model_selection import MulticlassThresholdClassifierCV, cluster_backend
 from skseq.sampling import PanelSampler
 from skseq.transformers import Interpolator
@@ -31,8 +31,8 @@ def _pipe():
 
 
 @pytest.fixture(scope="module")
-def italy():
-    X, y = load_dataset("ItalyPowerDemand", split="train")
+def italy(italy_train):
+    X, y = italy_train
     return make_imbalanced(X, y, minority="2", ratio=3, random_state=0)
 
 

@@ -27,7 +27,7 @@ from sklearn.model_selection import (
 )
 
 from skseq.classifiers import LSTMClassifier
-from skseq.datasets import load_dataset, make_imbalanced
+from skseq.datasets import make_imbalanced
 from skseq.model_selection import MulticlassThresholdClassifierCV, search_space
 from skseq.sampling import PanelSampler
 from skseq.transformers import Interpolator
@@ -49,18 +49,18 @@ def _pipe(hidden_size=8, max_epochs=10, **kwargs):
 
 
 @pytest.fixture(scope="module")
-def italy():
+def italy(italy_train, italy_test):
     """Binary, class "2" three times rarer (34 vs 11 series)."""
-    X, y = load_dataset("ItalyPowerDemand", split="train")
+    X, y = italy_train
     X, y = make_imbalanced(X, y, minority="2", ratio=3, random_state=0)
-    X_test, y_test = load_dataset("ItalyPowerDemand", split="test")
+    X_test, y_test = italy_test
     return X, y, X_test[:200], y_test[:200]
 
 
 @pytest.fixture(scope="module")
-def vowels():
+def vowels(vowels_train):
     """Four speakers (30 series each), speaker "4" made 3x rarer; NaN-padded."""
-    X, y = load_dataset("JapaneseVowels", split="train")
+    X, y = vowels_train
     keep = np.isin(y, ["1", "2", "3", "4"])
     return make_imbalanced(X[keep], y[keep], minority="4", ratio=3, random_state=0)
 

@@ -13,13 +13,12 @@ from skorch.callbacks import Callback, LRScheduler
 
 from skseq.callbacks import ChanceLevelCheck, WarmupCosineLR, chance_loss
 from skseq.classifiers import FCNClassifier, LSTMClassifier
-from skseq.datasets import load_dataset
 from skseq.nn import FeatureBatchNorm, LSTMNetwork
 
 
 @pytest.fixture(scope="module")
-def italy():
-    return load_dataset("ItalyPowerDemand", split="train")
+def italy(italy_train):
+    return italy_train
 
 
 class _RecordLR(Callback):
