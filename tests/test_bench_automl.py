@@ -33,7 +33,7 @@ def test_smoke_run_resumes_and_tabulates(tmp_path):
         "--seeds",
         "1",
         "--fit-budget",
-        "20",
+        "40",
         "--out",
         str(out),
     ]
@@ -41,9 +41,9 @@ def test_smoke_run_resumes_and_tabulates(tmp_path):
     assert "3 fits to do" in log
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert {r["contender"] for r in rows} == {"minirocket", "fcn", "auto"}
-    assert all(r["error"] is None for r in rows), rows
+    assert [r["error"] for r in rows] == [None, None, None]
     auto = next(r for r in rows if r["contender"] == "auto")
-    assert auto["fit_seconds"] <= 1.1 * 20 + 5  # budget + data loading/predict
+    assert auto["fit_seconds"] <= 1.1 * 40 + 5  # budget + data loading/predict
     assert 0 <= auto["macro_f1"] <= 1 and auto["chosen"]
     assert all(r["n_minority"] < r["n_train"] / 5 for r in rows)
     # a rerun finds nothing to do; the table names every contender
