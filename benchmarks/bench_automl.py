@@ -222,12 +222,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--budget", type=float, help="start no fit after this many s")
     p.add_argument("--shard", help="i/n: every n-th job")
-    p.add_argument("--out", default=str(RESULTS / "automl.jsonl"))
+    p.add_argument(
+        "--out",
+        default=str(RESULTS / "automl.jsonl"),
+        help="rows file (.jsonl); the table goes beside it as .md (a .md path "
+        "names the table and the rows go beside it)",
+    )
     p.add_argument("--quick", action="store_true", help="smoke run: tiny settings")
     p.add_argument("--table", action="store_true", help="only rebuild the table")
     args = p.parse_args(argv)
 
-    rows = Rows(args.out, "automl")
+    rows = Rows(Path(args.out).with_suffix(".jsonl"), "automl")
     md = Path(args.out).with_suffix(".md")
     if not args.table:
         jobs = [

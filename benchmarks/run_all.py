@@ -42,7 +42,15 @@ SUMMARY_SECTIONS: dict[str, Sequence[str] | None] = {
     "imbalance": ("Best remedy", "Each remedy"), "model_selection": None,
     "quality": ("Targets", "Per data set", "Demo")}
 # extra arguments per script: (full run, quick run)
-EXTRA_ARGS = {"quality": (("--budget", "1800"), ("--budget", "300"))}
+EXTRA_ARGS = {
+    "quality": (("--budget", "1800"), ("--budget", "300")),
+    # hours in full (36 searches of 5 min): a budget, like quality's
+    "automl": (
+        ("--budget", "1800"),
+        ("--datasets", "ItalyPowerDemand", "--ratios", "10", "--seeds", "1",
+         "--fit-budget", "25"),
+    ),
+}
 
 
 @dataclass
