@@ -135,11 +135,9 @@ class RecordingDisplay:
     true_spans : dict of label to list of (int, int), or None, default=None
         The true events of every event class: ``(start, stop)`` runs of
         steps, half-open (``y_true[start:stop]``), in time order.
-    predicted_spans : dict of label to list of (int, int), or None, \\
-default=None
+    predicted_spans : dict of label to list of (int, int) or None, default=None
         The predicted events, in the same form.
-    proba : dict of str to ndarray of shape (n_timepoints,), or None, \\
-default=None
+    proba : dict of str to ndarray of shape (n_timepoints,) or None, default=None
         The probability curves, by legend label (``"P(walk)"``).
     threshold : float or None, default=None
         The decision threshold, a horizontal line on the probability axis.
