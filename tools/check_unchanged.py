@@ -9,7 +9,7 @@ window/step arithmetic, and records every output array.
 Usage::
 
     python tools/check_unchanged.py record OUT.npz      # this checkout
-    python tools/check_unchanged.py compare REF         # REF (a git ref) vs this checkout
+    python tools/check_unchanged.py compare REF         # a git ref vs this checkout
 
 ``compare`` checks REF out into a temporary git worktree, records both in
 fresh processes on this machine (results are compared on one machine only:
@@ -59,7 +59,11 @@ def record() -> dict[str, np.ndarray]:
         "JapaneseVowels": _slice("JapaneseVowels", 40),
         "PLAID": _slice("PLAID", 40),
     }
-    names = [n for n in C.__all__ if n.endswith("Classifier") and n != "BaseSequenceClassifier"]
+    names = [
+        n
+        for n in C.__all__
+        if n.endswith("Classifier") and n != "BaseSequenceClassifier"
+    ]
     for ds, (X, y, Xt, _) in sets.items():
         for name in names:
             clf = getattr(C, name)(max_epochs=3, random_state=0, verbose=0)
@@ -104,9 +108,14 @@ def record() -> dict[str, np.ndarray]:
     labs = [(np.sin(np.arange(300) / 15.0) > 0.6).astype(int) for _ in range(3)]
     for r, lab in zip(recs, labs):
         r[0] += 2.0 * lab
-    Xw, yw, groups, starts = make_windows(recs, labs, length=32, step=8, return_starts=True)
+    Xw, yw, groups, starts = make_windows(
+        recs, labs, length=32, step=8, return_starts=True
+    )
     out["windows/X"], out["windows/y"] = np.asarray(Xw), np.asarray(yw)
-    out["windows/groups"], out["windows/starts"] = np.asarray(groups), np.asarray(starts)
+    out["windows/groups"], out["windows/starts"] = (
+        np.asarray(groups),
+        np.asarray(starts),
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wc = WindowedClassifier(
@@ -114,15 +123,24 @@ def record() -> dict[str, np.ndarray]:
         ).fit(recs, labs)
         steps = wc.predict_proba(recs)
     out["windows/step_proba"] = np.concatenate([np.asarray(s) for s in steps])
-    back = unwindow(out["windows/X"][:, 0, :], starts, 32, [300, 300, 300], groups=groups)
-    out["windows/unwindow"] = np.concatenate([np.asarray(b, dtype=float).ravel() for b in back])
+    back = unwindow(
+        out["windows/X"][:, 0, :], starts, 32, [300, 300, 300], groups=groups
+    )
+    out["windows/unwindow"] = np.concatenate(
+        [np.asarray(b, dtype=float).ravel() for b in back]
+    )
     return out
 
 
 def _record_in(tree: Path, path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(tree))
     subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "check_unchanged.py"), "record", str(path)],
+        [
+            sys.executable,
+            str(ROOT / "tools" / "check_unchanged.py"),
+            "record",
+            str(path),
+        ],
         check=True,
         cwd=tree,
         env=env,
@@ -133,22 +151,33 @@ def compare(ref: str) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         wt = tmp / "ref"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(wt), ref], check=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(wt), ref],
+            check=True,
+        )
         try:
             _record_in(wt, tmp / "ref.npz")
             _record_in(ROOT, tmp / "new.npz")
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(wt)], check=False)
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(wt)],
+                check=False,
+            )
         a, b = np.load(tmp / "ref.npz"), np.load(tmp / "new.npz")
         bad = sorted(set(a.files) ^ set(b.files))
         for k in sorted(set(a.files) & set(b.files)):
             x, y = a[k], b[k]
             if x.dtype != y.dtype or x.shape != y.shape or x.tobytes() != y.tobytes():
                 bad.append(k)
-        print(f"[unchanged] {len(a.files)} arrays from {ref}, {len(b.files)} from this checkout")
+        print(
+            f"[unchanged] {len(a.files)} arrays from {ref}, "
+            f"{len(b.files)} from this checkout"
+        )
         for k in bad:
             print(f"  DIFFERS: {k}")
-        print("[unchanged] bitwise equal" if not bad else f"[unchanged] {len(bad)} differ")
+        print(
+            "[unchanged] bitwise equal" if not bad else f"[unchanged] {len(bad)} differ"
+        )
         return 1 if bad else 0
 
 
@@ -164,7 +193,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, os.getcwd())
         import skseq
 
-        print(f"[unchanged] recording skseq from {Path(skseq.__file__).parent}", flush=True)
+        print(
+            f"[unchanged] recording skseq from {Path(skseq.__file__).parent}",
+            flush=True,
+        )
         np.savez(args.out, **record())
         return 0
     return compare(args.ref)
