@@ -160,3 +160,22 @@ def fitted_transformer():
         **FAST,
     )
     return clf.fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def vowels(vowels_train, vowels_test):
+    """JapaneseVowels with series lengths: ``(X_train, y_train, lengths_train,
+    X_test, y_test, lengths_test)``; 12 channels, 9 speakers, lengths 7-29
+    (NaN-padded). A test file's own ``vowels`` fixture takes precedence."""
+    from skseq.utils.validation import series_lengths
+
+    X_train, y_train = vowels_train
+    X_test, y_test = vowels_test
+    return (
+        X_train,
+        y_train,
+        series_lengths(X_train),
+        X_test,
+        y_test,
+        series_lengths(X_test),
+    )

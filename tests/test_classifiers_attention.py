@@ -5,56 +5,21 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from _classifiers import check_learns_japanese_vowels, check_padding_invariance
 from _instances import test_params
 from sklearn.exceptions import NotFittedError
 
 from skseq.classifiers._attention import AttentionLSTMClassifier
 from skseq.nn import LSTMNetwork
-from skseq.utils.validation import series_lengths
-
-
-@pytest.fixture(scope="module")
-def vowels(vowels_train, vowels_test):
-    """JapaneseVowels: 12 channels, 9 speakers, lengths 7-29 (NaN-padded)."""
-    X_train, y_train = vowels_train
-    X_test, y_test = vowels_test
-    return (
-        X_train,
-        y_train,
-        series_lengths(X_train),
-        X_test,
-        y_test,
-        series_lengths(X_test),
-    )
 
 
 @pytest.mark.learning
 def test_learns_japanese_vowels(fitted_attention, vowels):
-    fitted = fitted_attention
-    X_test, y_test = vowels[3:5]
-    assert list(fitted.classes_) == [str(c) for c in range(1, 10)]
-    assert fitted.n_channels_in_ == 12
-    proba = fitted.predict_proba(X_test)
-    assert proba.shape == (len(X_test), 9)
-    np.testing.assert_allclose(proba.sum(1), 1.0, rtol=1e-5)
-    accuracy = (fitted.predict(X_test) == y_test).mean()
-    assert accuracy > 0.8  # chance is ~0.11; 12 epochs on one core
+    check_learns_japanese_vowels(fitted_attention, vowels)
 
 
 def test_padding_invariance_through_predict_proba(fitted_attention, vowels):
-    fitted = fitted_attention
-    X_test, _, lengths = vowels[3:]
-    # short series alone (trimmed to its own length) vs in a batch that also
-    # holds the longest series, so the batch is padded far beyond them
-    short = np.flatnonzero(lengths <= 10)[:5]
-    longest = int(np.argmax(lengths))
-    batch = np.concatenate([short, [longest]])
-    batched = fitted.predict_proba(X_test[batch])
-    for row, i in enumerate(short):
-        alone = fitted.predict_proba([X_test[i, :, : lengths[i]]])
-        torch.testing.assert_close(
-            alone[0], batched[row], atol=1e-5, rtol=1e-4, check_dtype=False
-        )
+    check_padding_invariance(fitted_attention, vowels)
 
 
 @pytest.mark.learning
