@@ -538,7 +538,10 @@ class AutoSequenceClassifier(*CALLBACK_BASES, ClassifierMixin, BaseEstimator):
        classifier's ``resampler``, ``balanced_batches``), per-series
        z-normalisation (:class:`~skseq.transformers.Normalizer`) or none, and
        the hyper-parameters of :func:`skseq.model_selection.search_space`.
-       Every candidate is scored by ``cv``-fold cross-validation with
+       The first trial is the first of ``models`` with its default
+       hyper-parameters and ``class_weight="balanced"`` (the defaults learn
+       across the bundled sets; the search starts from them, not from a
+       random draw). Every candidate is scored by ``cv``-fold cross-validation with
        ``scoring``. On the first fold a skorch callback reports each epoch's
        validation score to the trial, and the pruner
        (successive halving by default) stops unpromising trials;
@@ -583,9 +586,10 @@ class AutoSequenceClassifier(*CALLBACK_BASES, ClassifierMixin, BaseEstimator):
         Ray cluster.
     random_state : int, RandomState instance or None, default=None
         Seeds the splits, the sampler, the baseline and every candidate
-        network. With an int and ``n_jobs=1`` the same data give the same
-        trials, scores and model whenever the budget does not cut training
-        (see Notes).
+        network. An int seeds the baseline's MiniRocket features with itself,
+        so they are those of the baseline fitted alone with that seed. With
+        an int and ``n_jobs=1`` the same data give the same trials, scores
+        and model whenever the budget does not cut training (see Notes).
     models : sequence of str or None, default=None
         Networks to search among: any of ``"LSTM"``, ``"GRU"``,
         ``"AttentionLSTM"``, ``"Transformer"``, ``"CNN"``, ``"FCN"``,
@@ -1009,7 +1013,11 @@ class _Search:
         # fixed overheads (prediction, bookkeeping) kept out of every plan
         self.margin = min(0.04 * self.budget, 2.0)
         self.rng = rng
-        self.baseline_seed = _seed(rng)
+        # an int random_state seeds the baseline's features directly: its
+        # MiniRocket is the one a user gets from the same random_state alone
+        drawn = _seed(rng)
+        seed = owner.random_state
+        self.baseline_seed = int(seed) if isinstance(seed, Integral) else drawn
         self.sampler_seed = _seed(rng)
         self.net_seed = _seed(rng)
         self.rows: list[dict[str, Any]] = []
@@ -1264,12 +1272,35 @@ class _Search:
             self._spaces[key] = space
         return self._spaces[key]
 
+    def _defaults_trial(self) -> dict[str, Any] | None:
+        """The first trial: the first network's defaults with class weights.
+
+        A network's defaults are the settings that learn across the bundled
+        sets (the quality benchmark), and balanced class weights the cheapest
+        imbalance remedy; the search starts from them, as auto-sklearn starts
+        from configurations that did well before, instead of from a random
+        draw.
+        """
+        if not self.models or not self.strategies:
+            return None
+        strategy = (
+            "class_weight" if "class_weight" in self.strategies else self.strategies[0]
+        )
+        return {"model": self.models[0], "imbalance": strategy, "normalize": False}
+
     def _suggest(self, trial: Any) -> dict[str, Any]:
         from .model_selection import suggest_params
 
         model = trial.suggest_categorical("model", self.models)
         strategy = trial.suggest_categorical("imbalance", self.strategies)
         normalize = trial.suggest_categorical("normalize", [False, True])
+        if trial.user_attrs.get("defaults"):
+            return {
+                "model": model,
+                "imbalance": strategy,
+                "normalize": normalize,
+                "params": {},
+            }
         space = self._space(model, strategy)
         # architecture names differ per network: one Optuna name per network
         named = {
@@ -1307,6 +1338,9 @@ class _Search:
                     ),
                     pruner=self._pruner(),
                 )
+                defaults = self._defaults_trial()
+                if defaults is not None:
+                    study.enqueue_trial(defaults, user_attrs={"defaults": True})
             window = self.left()
             waves = 1 + math.ceil((self.k - 1) / min(self.parallel, self.k - 1))
             tune_waves = math.ceil(self.k / min(self.parallel, self.k))

@@ -93,6 +93,13 @@ def test_short_budget_fit_within_budget_and_never_below_baseline(searched, gunpo
         "InceptionTime",
         "LSTM",
     }
+    # the search starts from the first network's defaults with class weights
+    first = trials.iloc[0]["params"]
+    assert {k: v for k, v in first.items() if k != "max_epochs"} == {
+        "model": "FCN",
+        "imbalance": "class_weight",
+        "normalize": False,
+    }
     assert board["selected"].sum() == 1
     picked = board[board["selected"]].iloc[0]
     assert picked["mean_test_score"] == pytest.approx(clf.best_score_)
@@ -135,6 +142,18 @@ def test_clone_and_pickle(searched, gunpoint):
             isinstance(cb[1] if isinstance(cb, tuple) else cb, _TimeBudget)
             for cb in (net.callbacks or [])
         )
+
+
+def test_an_int_random_state_seeds_the_baseline_itself(gunpoint):
+    X, y = gunpoint
+    clf = AutoSequenceClassifier(
+        time_budget=30, random_state=3, models=[], tune_threshold=False
+    ).fit(X, y)
+    alone = automl._baseline_pipeline(False, 3).fit(X, y)
+    X_test, _ = load_dataset("GunPoint", split="test")
+    np.testing.assert_array_equal(
+        clf.decision_function(X_test), alone.decision_function(X_test)
+    )
 
 
 def test_reproducible_under_random_state(gunpoint):
