@@ -228,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ratios", nargs="+", type=int, default=[10, 50])
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument(
+        "--first-seed", type=int, default=0, help="seeds first-seed..seeds-1"
+    )
+    p.add_argument(
         "--contenders", nargs="+", default=list(CONTENDERS), choices=CONTENDERS
     )
     p.add_argument(
@@ -253,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.table:
         jobs = [
             Job(ds, ratio, seed, c, args.fit_budget)
-            for seed in range(args.seeds)
+            for seed in range(args.first_seed, args.seeds)
             for ds in args.datasets
             for ratio in args.ratios
             for c in args.contenders
