@@ -11,8 +11,10 @@ docstring.
 
 from __future__ import annotations
 
+import inspect
 import re
 import textwrap
+from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -25,9 +27,10 @@ class Substitution:
 
     Parameters
     ----------
-    **blocks : str
+    **blocks : str or callable
         Paragraphs by name, written without indentation; each is indented like
-        the line it replaces.
+        the line it replaces. A callable is given the decorated object and
+        returns its paragraph (a block that depends on the class).
 
     Examples
     --------
@@ -48,8 +51,11 @@ class Substitution:
             Seed.
     """
 
-    def __init__(self, **blocks: str) -> None:
-        self.blocks = {name: text.strip("\n") for name, text in blocks.items()}
+    def __init__(self, **blocks: str | Callable[[object], str]) -> None:
+        self.blocks = {
+            name: text if callable(text) else text.strip("\n")
+            for name, text in blocks.items()
+        }
 
     def __call__(self, obj: T) -> T:
         doc = obj.__doc__
@@ -64,7 +70,10 @@ class Substitution:
                     f"The docstring of {obj.__qualname__} asks for {{{name}}}, "
                     f"which is not a shared block; known: {sorted(self.blocks)}."
                 )
-            return textwrap.indent(self.blocks[name], match["indent"])
+            block = self.blocks[name]
+            if callable(block):
+                block = block(obj).strip("\n")
+            return textwrap.indent(block, match["indent"])
 
         obj.__doc__ = _PLACEHOLDER.sub(fill, doc)
         return obj
@@ -95,11 +104,30 @@ batch_size : int, default=16
 """
 
 
+_QUALITY_NOTE = """
+See ``benchmarks/results/quality.md`` for every default over seeds
+and data sets.
+"""
+
+
+def _module_parameter(cls: type) -> str:
+    """The first lines of a classifier's ``module`` entry, naming the default
+    network of its ``__init__`` (its hyper-parameters follow, indented)."""
+    network = inspect.signature(cls).parameters["module"].default
+    return f"""
+module : torch.nn.Module class, default=skseq.nn.{network.__name__}
+    The network. Its hyper-parameters are set with ``module__*``:
+"""
+
+
 # the per-family peak learning rates (measured; see each class's docstring)
 _TRAINING_3E3 = _training_block("3e-3")
 _TRAINING_1E3 = _training_block("1e-3")
 
+# the whole section, header included
 _CLASSIFIER_ATTRIBUTES = """
+Attributes
+----------
 classes_ : ndarray of shape (n_classes,)
     Labels as given in ``fit``.
 n_channels_in_ : int
@@ -203,6 +231,8 @@ _REF_ATTENTION = """
 
 #: Decorator filling every shared block above into a docstring.
 fill_doc = Substitution(
+    quality_note=_QUALITY_NOTE,
+    module_parameter=_module_parameter,
     training_3e3=_TRAINING_3E3,
     training_1e3=_TRAINING_1E3,
     classifier_attributes=_CLASSIFIER_ATTRIBUTES,

@@ -39,13 +39,11 @@ class AttentionLSTMClassifier(BaseSequenceClassifier):
     ``batch_size=32`` two of three fits stopped short of the training set
     (train accuracy 0.69-0.94, test mean 0.585); ``batch_size=16`` with
     ``lr=3e-3`` fits it (0.92-1.0, test mean 0.667).
-    See ``benchmarks/results/quality.md`` for every default over seeds
-    and data sets.
+    {quality_note}
 
     Parameters
     ----------
-    module : torch.nn.Module class, default=skseq.nn.AttentionLSTMNetwork
-        The network. Its hyper-parameters are set with ``module__*``:
+    {module_parameter}
         ``dense_sizes`` (per-step dense layers before the LSTM, (32,)),
         ``dense_dropout`` (0.0), ``hidden_size`` (64), ``num_layers`` (1),
         ``bidirectional`` (True), ``dropout`` (between LSTM layers, 0.0),
@@ -53,8 +51,6 @@ class AttentionLSTMClassifier(BaseSequenceClassifier):
         ``head_dropout`` (0.0).
     {training_3e3}
 
-    Attributes
-    ----------
     {classifier_attributes}
 
     See Also

@@ -35,20 +35,16 @@ class CNNClassifier(BaseSequenceClassifier):
     The defaults were measured on ArrowHead over 3 seeds: ``lr=1e-3`` with
     ``batch_size=32`` gave test mean 0.655; ``batch_size=16`` with ``lr=3e-3``
     0.722 (train accuracy 1.0 on every seed).
-    See ``benchmarks/results/quality.md`` for every default over seeds
-    and data sets.
+    {quality_note}
 
     Parameters
     ----------
-    module : torch.nn.Module class, default=skseq.nn.CNNNetwork
-        The network. Its hyper-parameters are set with ``module__*``:
+    {module_parameter}
         ``n_filters`` ((32, 64, 128)), ``kernel_size`` (5), ``pool_size``
         (2), ``batch_norm`` (True), ``pooling`` ("meanmax", "mean" or "max"),
         ``head_hidden_sizes`` ((64,)), ``head_dropout`` (0.3).
     {training_3e3}
 
-    Attributes
-    ----------
     {classifier_attributes}
 
     See Also
@@ -96,19 +92,15 @@ class FCNClassifier(BaseSequenceClassifier):
     The defaults were measured on ArrowHead over 3 seeds: ``lr=1e-3`` with
     ``batch_size=32`` gave test mean 0.674 (train 0.92-0.94), ``batch_size=16``
     0.720, and ``batch_size=16`` with ``lr=3e-3`` 0.792 (train 0.97-1.0).
-    See ``benchmarks/results/quality.md`` for every default over seeds
-    and data sets.
+    {quality_note}
 
     Parameters
     ----------
-    module : torch.nn.Module class, default=skseq.nn.FCNNetwork
-        The network. Its hyper-parameters are set with ``module__*``:
+    {module_parameter}
         ``n_filters`` ((128, 256, 128)), ``kernel_sizes`` ((8, 5, 3)),
         ``pooling`` ("mean", "max" or "meanmax"), ``head_dropout`` (0.0).
     {training_3e3}
 
-    Attributes
-    ----------
     {classifier_attributes}
 
     See Also
@@ -153,19 +145,15 @@ class ResNetClassifier(BaseSequenceClassifier):
     The defaults were measured on ArrowHead over 3 seeds: ``lr=1e-3`` fits the
     training set at ``batch_size=32`` (test mean 0.859) and ``16`` (0.874); the
     deep residual stack needs no larger step.
-    See ``benchmarks/results/quality.md`` for every default over seeds
-    and data sets.
+    {quality_note}
 
     Parameters
     ----------
-    module : torch.nn.Module class, default=skseq.nn.ResNetNetwork
-        The network. Its hyper-parameters are set with ``module__*``:
+    {module_parameter}
         ``n_filters`` ((64, 128, 128)), ``kernel_sizes`` ((8, 5, 3)),
         ``pooling`` ("mean", "max" or "meanmax"), ``head_dropout`` (0.0).
     {training_1e3}
 
-    Attributes
-    ----------
     {classifier_attributes}
 
     See Also
@@ -218,21 +206,17 @@ class InceptionTimeClassifier(BaseSequenceClassifier):
 
     The defaults were measured on ArrowHead over 3 seeds: ``lr=1e-3`` fits the
     training set on every seed (test mean 0.83 at ``batch_size=32``).
-    See ``benchmarks/results/quality.md`` for every default over seeds
-    and data sets.
+    {quality_note}
 
     Parameters
     ----------
-    module : torch.nn.Module class, default=skseq.nn.InceptionTimeNetwork
-        The network. Its hyper-parameters are set with ``module__*``:
+    {module_parameter}
         ``n_filters`` (32), ``kernel_sizes`` ((40, 20, 10)),
         ``bottleneck_size`` (32), ``depth`` (6), ``residual`` (True),
         ``n_timepoints`` (the longest training series), ``pooling``
         ("mean"), ``head_dropout`` (0.0).
     {training_1e3}
 
-    Attributes
-    ----------
     {classifier_attributes}
     n_timepoints_ : int
         Longest series seen in ``fit`` (passed to the network as

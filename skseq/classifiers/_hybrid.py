@@ -30,21 +30,17 @@ class LSTMFCNClassifier(BaseSequenceClassifier):
     The defaults were measured on ArrowHead over 3 seeds: ``lr=1e-3`` with
     ``batch_size=32`` gave test mean 0.686 (train 0.89-0.97); ``batch_size=16``
     with ``lr=3e-3`` 0.790 (train 0.97-1.0).
-    See ``benchmarks/results/quality.md`` for every default over seeds
-    and data sets.
+    {quality_note}
 
     Parameters
     ----------
-    module : torch.nn.Module class, default=skseq.nn.LSTMFCNNetwork
-        The network. Its hyper-parameters are set with ``module__*``:
+    {module_parameter}
         ``n_filters`` ((128, 256, 128)), ``kernel_sizes`` ((8, 5, 3)),
         ``lstm_hidden_size`` (8), ``lstm_bidirectional`` (False),
         ``lstm_pooling`` ("last", "mean", "max" or "meanmax"),
         ``lstm_dropout`` (0.8), ``head_dropout`` (0.0).
     {training_3e3}
 
-    Attributes
-    ----------
     {classifier_attributes}
 
     See Also
@@ -88,13 +84,11 @@ class CNNLSTMClassifier(BaseSequenceClassifier):
     The defaults were measured on ArrowHead over 3 seeds: ``lr=1e-3`` fits the
     training set on every seed (test mean 0.787 at ``batch_size=32``,
     0.785 at ``16``; GunPoint 0.98-1.0).
-    See ``benchmarks/results/quality.md`` for every default over seeds
-    and data sets.
+    {quality_note}
 
     Parameters
     ----------
-    module : torch.nn.Module class, default=skseq.nn.CNNLSTMNetwork
-        The network. Its hyper-parameters are set with ``module__*``:
+    {module_parameter}
         ``n_filters`` ((64, 64)), ``kernel_size`` (5), ``pool_size`` (2),
         ``batch_norm`` (True), ``cell`` ("lstm" or "gru"), ``hidden_size``
         (64), ``num_layers`` (1), ``bidirectional`` (True), ``rnn_dropout``
@@ -102,8 +96,6 @@ class CNNLSTMClassifier(BaseSequenceClassifier):
         ``head_hidden_sizes`` (()), ``head_dropout`` (0.0).
     {training_1e3}
 
-    Attributes
-    ----------
     {classifier_attributes}
 
     See Also

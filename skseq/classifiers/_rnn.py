@@ -39,15 +39,12 @@ class LSTMClassifier(BaseSequenceClassifier):
 
     Parameters
     ----------
-    module : torch.nn.Module class, default=skseq.nn.LSTMNetwork
-        The network. Its hyper-parameters are set with ``module__*``:
+    {module_parameter}
         ``hidden_size`` (64), ``num_layers`` (1), ``bidirectional`` (True),
         ``dropout`` (between layers, 0.0), ``pooling`` ("meanmax", "mean",
         "max" or "last"), ``head_hidden_sizes`` (()), ``head_dropout`` (0.0).
     {training_3e3}
 
-    Attributes
-    ----------
     {classifier_attributes}
 
     See Also
@@ -97,8 +94,6 @@ class GRUClassifier(BaseSequenceClassifier):
         :class:`LSTMClassifier`.
     {training_3e3}
 
-    Attributes
-    ----------
     {classifier_attributes}
 
     See Also

@@ -34,13 +34,11 @@ class TransformerClassifier(BaseSequenceClassifier):
     ``batch_size=32`` underfitted (train accuracy 0.75-0.83, test mean 0.625);
     ``batch_size=16`` with ``lr=3e-3`` fits the training set on every seed
     (test mean 0.731).
-    See ``benchmarks/results/quality.md`` for every default over seeds
-    and data sets.
+    {quality_note}
 
     Parameters
     ----------
-    module : torch.nn.Module class, default=skseq.nn.TransformerNetwork
-        The network. Its hyper-parameters are set with ``module__*``:
+    {module_parameter}
         ``d_model`` (64), ``n_heads`` (4), ``num_layers`` (2),
         ``dim_feedforward`` (128), ``dropout`` (0.1), ``activation``
         ("gelu"), ``norm_first`` (True), ``stem`` ("conv" or "linear"),
@@ -50,8 +48,6 @@ class TransformerClassifier(BaseSequenceClassifier):
         or "cls"), ``head_hidden_sizes`` (()), ``head_dropout`` (0.0).
     {training_3e3}
 
-    Attributes
-    ----------
     {classifier_attributes}
 
     See Also
