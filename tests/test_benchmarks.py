@@ -42,15 +42,21 @@ def test_hand_loop_does_skseq_arithmetic_on_bucketed_data(load_benchmark):
 
     X, y = load_dataset("JapaneseVowels", split="train")
     X, y = X[::3], y[::3]
-    params = {"max_epochs": 2, "batch_size": 16, "random_state": 3, "n_threads": 1,
-              "module__hidden_size": 4}
+    params = {
+        "max_epochs": 2,
+        "batch_size": 16,
+        "random_state": 3,
+        "n_threads": 1,
+        "module__hidden_size": 4,
+    }
     clf = GRUClassifier(**params).fit(X, y)
     assert clf._bucketing()
     hand = harness.hand_fit(GRUClassifier(**params), X, y)
     losses = [float(v) for v in clf.history_[:, "train_loss"]]
     assert hand.epoch_losses == pytest.approx(losses, rel=1e-5)
     assert harness.same_losses(losses, hand.epoch_losses).startswith(
-        "train losses = skseq's")
+        "train losses = skseq's"
+    )
     assert (hand.clf.predict(X) == clf.predict(X)).all()
     assert len(hand.epoch_times) == 2 and hand.fit_times[1] > 0
 
@@ -89,13 +95,29 @@ def test_speed_zoo_section_contenders_ratios_and_same_arithmetic(
     # skseq, zero-padded for sktime); CNN has an sktime torch peer, CNN-LSTM none
     bench = load_benchmark("bench_speed")
     out = tmp_path / "speed.md"
-    argv = ["--quick", "--sections", "zoo", "--datasets", "GunPoint", "PLAID",
-            "--plaid-size", "12", "--models", "CNN", "CNN-LSTM", "--out", str(out)]
+    argv = [
+        "--quick",
+        "--sections",
+        "zoo",
+        "--datasets",
+        "GunPoint",
+        "PLAID",
+        "--plaid-size",
+        "12",
+        "--models",
+        "CNN",
+        "CNN-LSTM",
+        "--out",
+        str(out),
+    ]
     result = bench.main(argv, log=_quiet)
     records = result["records"]["zoo"]
     assert [(r["dataset"], r["model"]) for r in records] == [
-        ("GunPoint", "CNN"), ("GunPoint", "CNN-LSTM"),
-        ("PLAID (12+12 subset)", "CNN"), ("PLAID (12+12 subset)", "CNN-LSTM")]
+        ("GunPoint", "CNN"),
+        ("GunPoint", "CNN-LSTM"),
+        ("PLAID (12+12 subset)", "CNN"),
+        ("PLAID (12+12 subset)", "CNN-LSTM"),
+    ]
     for r in records:
         assert r["skseq_over_hand_epoch_cpu"] > 0 and r["skseq_over_hand_fit_cpu"] > 0
     by = {(r["dataset"], r["model"]): r for r in records}
@@ -265,20 +287,13 @@ def test_quality_minirocket_variant_per_data_set(bench_quality):
     assert not any(f.isna().any().any() for f in frames)
 
 
-def test_quality_failed_rule_and_rows_file(bench_quality, tmp_path):
+def test_quality_failed_rule(bench_quality):
     failed = bench_quality.is_failed
     assert failed(0.79, 0.99, 0.5)  # never fitted the training set
     assert failed(1.0, 0.6, 0.5)  # within 0.1 of the majority rate (boundary)
     assert failed(1.0, 0.3, 0.5)  # below it
     assert not failed(1.0, 0.61, 0.5) and not failed(None, 0.9, 0.5)
     assert failed(None, None, 0.5)
-    # a line cut short by a killed run: skipped, and the next row starts anew
-    path = tmp_path / "rows.jsonl"
-    path.write_text('{"model": "A", "dataset": "B", "seed": 0}\n{"model": "A", "da')
-    bench_quality.append_row(path, {"model": "A", "dataset": "B", "seed": 1})
-    notes = []
-    rows = bench_quality.read_rows(path, log=notes.append)
-    assert [r["seed"] for r in rows] == [0, 1] and "1 unreadable" in notes[0]
 
 
 def _row(model, dataset, seed, acc, train=1.0, **extra):
@@ -372,6 +387,9 @@ def test_windows_quick_run_reports_every_phase(load_benchmark, tmp_path, keep_th
     out = tmp_path / "w.md"
     text = bench.main(["--steps", "200000", "--repeats", "1", "--out", str(out)])
     assert out.read_text().rstrip() == text.rstrip()
-    for phase in ("make_windows(label='last')", "materialise all windows",
-                  "WindowedClassifier.predict_proba"):
+    for phase in (
+        "make_windows(label='last')",
+        "materialise all windows",
+        "WindowedClassifier.predict_proba",
+    ):
         assert f"| {phase}" in text
