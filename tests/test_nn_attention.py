@@ -2,15 +2,7 @@
 
 import pytest
 import torch
-from _networks import (
-    N_CHANNELS,
-    check_backward_reaches_every_parameter,
-    check_hyperparameters_are_plain_constructor_arguments,
-    check_padding_invariance_eval,
-    check_values_on_padded_steps_are_ignored,
-    check_very_short_series,
-    padded_batch,
-)
+from _networks import N_CHANNELS, NetworkContract, network_fixture, padded_batch
 
 from skseq.nn import AttentionLSTMNetwork
 
@@ -29,34 +21,11 @@ NETWORKS = [
 ]
 
 
-@pytest.fixture(params=NETWORKS, ids=[name for name, _ in NETWORKS])
-def network(request):
-    torch.manual_seed(0)
-    _, net = request.param
-    return net
+network = network_fixture(NETWORKS)
 
 
-@pytest.mark.parametrize("grad", [False, True], ids=["no_grad", "grad"])
-def test_padding_invariance_eval(network, grad):
-    check_padding_invariance_eval(network, grad)
-
-
-def test_values_on_padded_steps_are_ignored(network):
-    check_values_on_padded_steps_are_ignored(network)
-
-
-@pytest.mark.parametrize("n_timepoints", [1, 2, 3])
-def test_very_short_series(network, n_timepoints):
-    check_very_short_series(network, n_timepoints)
-
-
-def test_backward_reaches_every_parameter(network):
-    check_backward_reaches_every_parameter(network)
-
-
-@pytest.mark.parametrize("cls", [AttentionLSTMNetwork])
-def test_hyperparameters_are_plain_constructor_arguments(cls):
-    check_hyperparameters_are_plain_constructor_arguments(cls)
+class TestNetworkContract(NetworkContract):
+    network_class = AttentionLSTMNetwork
 
 
 def test_attention_weights_are_a_distribution_over_observed_steps():
