@@ -1,27 +1,17 @@
 """Evidence for the imbalance toolkit: which remedy helps a deep classifier, where.
 
-One fast ``FCNClassifier`` (64-128-64 filters, AdamW lr 1e-3, batch 16, a
-fixed 50 epochs, one torch thread) is trained on imbalanced versions of
-bundled data sets (``skseq.datasets.make_imbalanced``: the ``MINORITY``
-class cut to ``round(mean other class size / ratio)`` series, at least 2, for
-ratios 10 and 50) and scored on the untouched test split, once per remedy of
-``METHODS`` (``METHOD_DESCRIPTIONS``). Within a seed every remedy starts from
-the same weights and training series (a paired comparison); early stopping
-is off, so nothing is held out. ``--protocol train-split`` (default)
-subsamples the original train split; ``pooled`` pools train and test,
-re-splits them 50/50 per seed and subsamples the training half (so 10x and
-50x differ). A ratio whose subsample equals an earlier one's is fitted and
-reported once. Reported: macro-F1, balanced accuracy, minority recall (mean
-+- std over seeds), fit time, the best remedy per setting and, as the
-ceiling, plain cross-entropy on the whole training split.
-
-Results and conclusions: ``docs/benchmarks.rst``. Run from the repository
-root::
+A small ``FCNClassifier`` (fixed epochs, one torch thread) is trained on
+imbalanced versions of bundled sets (``skseq.datasets.make_imbalanced``: the
+``MINORITY`` class ``ratio`` times rarer) once per remedy of ``METHODS``, all
+from the same weights and series within a seed, and scored on the untouched
+test split. ``--protocol pooled`` pools train and test and re-splits them
+50/50 per seed. A ratio whose subsample equals an earlier one's is fitted
+and reported once. Method and results: ``docs/benchmarks.rst``. ::
 
     python benchmarks/bench_imbalance.py          # 3 sets x 2 ratios x 3 seeds
     python benchmarks/bench_imbalance.py --quick  # smoke run (seconds)
     python benchmarks/bench_imbalance.py --datasets GunPoint --seeds 5 --epochs 100
-    python benchmarks/bench_imbalance.py --protocol pooled \
+    python benchmarks/bench_imbalance.py --protocol pooled \\
         --out benchmarks/results/imbalance_pooled.md
 """
 
@@ -31,7 +21,6 @@ import argparse
 import sys
 import time
 import warnings
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -39,67 +28,53 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _harness import (  # noqa: E402
-    command_line,
-    markdown_table,
-    page,
-    set_torch_threads,
-    write_markdown,
-)
+import _harness as H  # noqa: E402
 
 DEFAULT_DATASETS = ("GunPoint", "ItalyPowerDemand", "ArrowHead")
-DEFAULT_RATIOS = (10.0, 50.0)
-
-# The class made rare. Binary sets: the first label. ArrowHead: "0" (Avonlea).
-# BasicMotions is not a default: with *any* of its four classes cut to 2 training
-# series, plain cross-entropy still scores 1.0 on its test split (measured with
-# this classifier, seeds 0-1), so it cannot show a difference.
-MINORITY: dict[str, str] = {
-    "GunPoint": "1", "ItalyPowerDemand": "1", "ArrowHead": "0",
-    "BasicMotions": "walking", "JapaneseVowels": "1"}
-
-METHODS: tuple[str, ...] = (
-    "plain CE", "class_weight", "focal", "class-balanced", "logit-adjusted", "SMOTE",
-    "augmentation", "balanced batches")
-
-METHOD_DESCRIPTIONS: dict[str, str] = {
-    "plain CE": "cross-entropy (baseline)",
-    "class_weight": 'class_weight="balanced"',
-    "focal": 'FocalLoss(gamma=2, alpha="balanced")',
-    "class-balanced": "ClassBalancedLoss(beta=0.999)",
-    "logit-adjusted": "LogitAdjustedLoss(tau=1)",
-    "SMOTE": "PanelSampler(SMOTE(k_neighbors=min(3, n_min-1))) in an imblearn pipeline",
-    "augmentation": 'AugmentationOverSampler(["window_warp", "time_warp"]) in an '
-    "imblearn pipeline",
-    "balanced batches": "balanced_batches=True",
+# The class made rare: binary sets the first label, ArrowHead "0" (Avonlea).
+# Not BasicMotions by default: with any class cut to 2 training series plain
+# cross-entropy still scores 1.0 on its test split.
+MINORITY = {"GunPoint": "1", "ItalyPowerDemand": "1", "ArrowHead": "0"}
+MINORITY |= {"BasicMotions": "walking", "JapaneseVowels": "1"}
+# remedy -> (FCNClassifier parameters, oversampler in an imblearn pipeline,
+# description)
+REMEDIES: dict[str, tuple[dict, str | None, str]] = {
+    "plain CE": ({}, None, "cross-entropy (baseline)"),
+    "class_weight": ({"class_weight": "balanced"}, None, 'class_weight="balanced"'),
+    "focal": (
+        {
+            "criterion": "FocalLoss",
+            "criterion__gamma": 2.0,
+            "criterion__alpha": "balanced",
+        },
+        None,
+        'FocalLoss(gamma=2, alpha="balanced")',
+    ),
+    "class-balanced": (
+        {"criterion": "ClassBalancedLoss"},
+        None,
+        "ClassBalancedLoss(beta=0.999)",
+    ),
+    "logit-adjusted": (
+        {"criterion": "LogitAdjustedLoss"},
+        None,
+        "LogitAdjustedLoss(tau=1)",
+    ),
+    "SMOTE": (
+        {},
+        "SMOTE",
+        "PanelSampler(SMOTE(k_neighbors=min(3, n_min-1))) in an imblearn pipeline",
+    ),
+    "augmentation": (
+        {},
+        "augmentation",
+        'AugmentationOverSampler(["window_warp", "time_warp"]) in an imblearn pipeline',
+    ),
+    "balanced batches": ({"balanced_batches": True}, None, "balanced_batches=True"),
 }
-
+METHODS = tuple(REMEDIES)
 REFERENCE = "plain CE, full train split"
-
-
-@dataclass
-class Config:
-    """Settings of one run."""
-
-    datasets: tuple[str, ...]
-    ratios: tuple[float, ...]
-    seeds: tuple[int, ...]
-    epochs: int
-    n_filters: tuple[int, ...]
-    lr: float
-    batch_size: int
-    methods: tuple[str, ...]
-    protocol: str
-    reference: bool
-    n_jobs: int
-
-    def classifier_line(self) -> str:
-        return (
-            f"FCNClassifier(module__n_filters={self.n_filters}, "
-            f"max_epochs={self.epochs}, lr={self.lr}, batch_size={self.batch_size}, "
-            "random_state=seed, n_threads=1), AdamW, gradient clipping 1.0"
-        )
+SCORES = ("macro_f1", "balanced_accuracy", "minority_recall")
 
 
 @dataclass
@@ -119,451 +94,410 @@ class Record:
     same_as: float | None = None  # identical subsample to this ratio: not refitted
 
 
-# ------------------------------------------------------------------ data
-def load_splits(name: str) -> dict[str, np.ndarray]:
-    """Train and test panels (float32, NaN-padded) and labels of a bundled set."""
-    from skseq.datasets import load_dataset
+def make_estimator(method: str, n_min: int, seed: int, cfg: Any) -> Any:
+    """The classifier (or imblearn pipeline) of one remedy."""
+    from imblearn.over_sampling import SMOTE
+    from imblearn.pipeline import make_pipeline
 
-    X_train, y_train = load_dataset(name, split="train")
-    X_test, y_test = load_dataset(name, split="test")
-    return {"X_train": X_train, "y_train": y_train, "X_test": X_test, "y_test": y_test}
+    from skseq import losses
+    from skseq.classifiers import FCNClassifier
+    from skseq.sampling import AugmentationOverSampler, PanelSampler
+
+    if method not in REMEDIES:
+        raise ValueError(f"Unknown method {method!r}; choose from {list(METHODS)}.")
+    params, sampler, _ = REMEDIES[method]
+    if "criterion" in params:
+        params = {**params, "criterion": getattr(losses, params["criterion"])}
+    clf = FCNClassifier(
+        module__n_filters=cfg.n_filters,
+        max_epochs=cfg.epochs,
+        lr=cfg.lr,
+        batch_size=cfg.batch_size,
+        random_state=seed,
+        n_threads=1,
+        **params,
+    )
+    if sampler == "SMOTE":
+        smote = SMOTE(k_neighbors=max(1, min(3, n_min - 1)), random_state=seed)
+        return make_pipeline(PanelSampler(smote), clf)
+    if sampler == "augmentation":
+        warps = ["window_warp", "time_warp"]
+        return make_pipeline(AugmentationOverSampler(warps, random_state=seed), clf)
+    return clf
 
 
 def minority_of(name: str, y: np.ndarray) -> str:
     """The class made rare in ``name`` (first label for sets not in MINORITY)."""
     labels = np.unique(y)
-    label = MINORITY.get(name, labels[0])
-    if label not in labels:
+    if (label := MINORITY.get(name, labels[0])) not in labels:
         raise ValueError(f"Minority class {label!r} is not a label of {name}.")
     return label
 
 
-def split_for_seed(
-    data: dict[str, np.ndarray], protocol: str, seed: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Training pool and test set of one seed under ``protocol``."""
-    if protocol == "train-split":
-        return data["X_train"], data["y_train"], data["X_test"], data["y_test"]
-    if protocol != "pooled":
-        raise ValueError(
-            f"protocol must be 'train-split' or 'pooled'; got {protocol!r}."
-        )
+def split_for_seed(data: tuple, protocol: str, seed: int) -> tuple:
+    """Training pool and test set (X, y, X_test, y_test) of one seed."""
     from sklearn.model_selection import train_test_split
 
-    X = np.concatenate(_same_length(data["X_train"], data["X_test"]))
-    y = np.concatenate([data["y_train"], data["y_test"]])
+    if protocol == "train-split":
+        return data
+    width = max(data[0].shape[2], data[2].shape[2])  # NaN-pad to one width
+    pad = [((0, 0), (0, 0), (0, width - X.shape[2])) for X in data[::2]]
+    X = np.concatenate(
+        [np.pad(X, p, constant_values=np.nan) for X, p in zip(data[::2], pad)]
+    )
+    y = np.concatenate(data[1::2])
     X_tr, X_te, y_tr, y_te = train_test_split(
         X, y, train_size=0.5, stratify=y, random_state=seed
     )
     return X_tr, y_tr, X_te, y_te
 
 
-def _same_length(*panels: np.ndarray) -> list[np.ndarray]:
-    """NaN-pad panels of unequal-length data sets to one width before stacking."""
-    width = max(p.shape[2] for p in panels)
-    out = []
-    for p in panels:
-        if p.shape[2] < width:
-            pad = np.full((*p.shape[:2], width - p.shape[2]), np.nan, dtype=p.dtype)
-            p = np.concatenate([p, pad], axis=2)
-        out.append(p)
-    return out
-
-
-# ------------------------------------------------------------- estimators
-def make_estimator(method: str, n_min: int, seed: int, cfg: Config) -> Any:
-    """The classifier (or imblearn pipeline) of one remedy."""
-    from imblearn.over_sampling import SMOTE
-    from imblearn.pipeline import make_pipeline
-
-    from skseq.classifiers import FCNClassifier
-    from skseq.losses import ClassBalancedLoss, FocalLoss, LogitAdjustedLoss
-    from skseq.sampling import AugmentationOverSampler, PanelSampler
-
-    base = {
-        "module__n_filters": cfg.n_filters, "max_epochs": cfg.epochs, "lr": cfg.lr,
-        "batch_size": cfg.batch_size, "random_state": seed, "n_threads": 1}
-    if method == "plain CE":
-        return FCNClassifier(**base)
-    if method == "class_weight":
-        return FCNClassifier(class_weight="balanced", **base)
-    if method == "focal":
-        return FCNClassifier(
-            criterion=FocalLoss, criterion__gamma=2.0, criterion__alpha="balanced",
-            **base)
-    if method == "class-balanced":
-        return FCNClassifier(criterion=ClassBalancedLoss, **base)
-    if method == "logit-adjusted":
-        return FCNClassifier(criterion=LogitAdjustedLoss, **base)
-    if method == "SMOTE":
-        k = max(1, min(3, n_min - 1))
-        return make_pipeline(
-            PanelSampler(SMOTE(k_neighbors=k, random_state=seed)),
-            FCNClassifier(**base))
-    if method == "augmentation":
-        return make_pipeline(
-            AugmentationOverSampler(["window_warp", "time_warp"], random_state=seed),
-            FCNClassifier(**base))
-    if method == "balanced batches":
-        return FCNClassifier(balanced_batches=True, **base)
-    raise ValueError(f"Unknown method {method!r}; choose from {list(METHODS)}.")
-
-
-def score(y_true: np.ndarray, y_pred: np.ndarray, minority: str) -> tuple[float, ...]:
-    """Macro-F1, balanced accuracy and minority-class recall."""
-    from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
-
-    return (
-        float(f1_score(y_true, y_pred, average="macro", zero_division=0)),
-        float(balanced_accuracy_score(y_true, y_pred)),
-        float(
-            recall_score(
-                y_true, y_pred, labels=[minority], average="macro", zero_division=0
-            )
-        ),
-    )
-
-
-def _fit_and_score(
-    method: str, X: np.ndarray, y: np.ndarray, X_test: np.ndarray, y_test: np.ndarray,
-    minority: str, seed: int, cfg: Config) -> tuple[float, float, float, float]:
-    """Fit one remedy; its three test scores and the fit's wall seconds."""
-    n_min = int(np.unique(y, return_counts=True)[1].min())
-    est = make_estimator(method, n_min, seed, cfg)
-    start = time.perf_counter()
-    est.fit(X, y)
-    seconds = time.perf_counter() - start
-    return (*score(y_test, est.predict(X_test), minority), seconds)
-
-
-def run_task(
-    name: str, data: dict[str, np.ndarray], seed: int, cfg: Config
-) -> list[Record]:
+def run_task(name: str, data: tuple, seed: int, cfg: Any) -> list[Record]:
     """Every ratio and remedy (and the reference) of one data set and seed.
 
-    A ratio whose subsample is identical to an earlier ratio's (both hit the
-    floor of 2 minority series) is not fitted again: its records copy the
-    earlier ones and name it in ``same_as``.
+    A ratio whose subsample equals an earlier ratio's (both at the floor of 2
+    minority series) is not fitted again: its records copy the earlier ones
+    and name it in ``same_as``.
     """
     import torch
+    from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
 
     from skseq.datasets import make_imbalanced
 
     torch.set_num_threads(1)  # also inside joblib workers
     warnings.filterwarnings("ignore", category=UserWarning)
-    minority = minority_of(name, data["y_train"])
+    minority = minority_of(name, data[1])
     X_pool, y_pool, X_test, y_test = split_for_seed(data, cfg.protocol, seed)
-    settings: list[tuple[float | None, np.ndarray, np.ndarray, tuple[str, ...]]] = [
+    settings = [
         (
-            ratio,
+            q,
             *make_imbalanced(
-                X_pool, y_pool, minority=minority, ratio=ratio, random_state=seed
+                X_pool, y_pool, minority=minority, ratio=q, random_state=seed
             ),
-            cfg.methods,
         )
-        for ratio in cfg.ratios
+        for q in cfg.ratios
     ]
-    if cfg.reference:
-        settings.append((None, X_pool, y_pool, ("plain CE",)))
+    settings += [(None, X_pool, y_pool)] if cfg.reference else []
     records: list[Record] = []
-    done: list[tuple[float | None, np.ndarray, np.ndarray]] = []
-    for ratio, X, y, methods in settings:
+    for i, (ratio, X, y) in enumerate(settings):
         twin = next(
             (
-                r
-                for r, Xd, yd in done
+                q
+                for q, Xd, yd in settings[:i]
                 if np.array_equal(yd, y) and np.array_equal(Xd, X, equal_nan=True)
             ),
             None,
         )
-        done.append((ratio, X, y))
-        for method in methods:
+        for method in cfg.methods if ratio is not None else ("plain CE",):
             label = REFERENCE if ratio is None else method
             if twin is not None:
-                old = next(r for r in records if r.ratio == twin and r.method == label)
+                old = next(r for r in records if (r.ratio, r.method) == (twin, label))
                 records.append(replace(old, ratio=ratio, same_as=twin))
                 continue
-            f1, bacc, rec, seconds = _fit_and_score(
-                method, X, y, X_test, y_test, minority, seed, cfg
-            )
+            n_min = int(np.unique(y, return_counts=True)[1].min())
+            est = make_estimator(method, n_min, seed, cfg)
+            seconds = H.time_call(lambda est=est: est.fit(X, y)).wall
+            pred = est.predict(X_test)
             records.append(
                 Record(
-                    dataset=name, ratio=ratio, seed=seed, method=label, n_train=len(y),
-                    n_minority=int((y == minority).sum()), macro_f1=f1,
-                    balanced_accuracy=bacc, minority_recall=rec, fit_seconds=seconds)
+                    name,
+                    ratio,
+                    seed,
+                    label,
+                    len(y),
+                    int((y == minority).sum()),
+                    float(f1_score(y_test, pred, average="macro", zero_division=0)),
+                    float(balanced_accuracy_score(y_test, pred)),
+                    float(
+                        recall_score(
+                            y_test,
+                            pred,
+                            labels=[minority],
+                            average="macro",
+                            zero_division=0,
+                        )
+                    ),
+                    seconds,
+                )
             )
     return records
 
 
-def run(
-    cfg: Config, log: Callable[..., None] = print
-) -> tuple[list[Record], dict[str, dict[str, Any]]]:
-    """Every (data set, seed) task (joblib over them); records and data set facts."""
-    from joblib import Parallel, delayed
-
-    data = {name: load_splits(name) for name in cfg.datasets}
-    facts = {}
-    for name, d in data.items():
-        labels, counts = np.unique(d["y_train"], return_counts=True)
-        facts[name] = {
-            "minority": minority_of(name, d["y_train"]),
-            "train": dict(zip(labels.tolist(), counts.tolist(), strict=True)),
-            "n_test": len(d["y_test"]), "shape": d["X_train"].shape[1:]}
-    tasks = [(name, seed) for name in cfg.datasets for seed in cfg.seeds]
-    log(
-        f"{len(tasks)} tasks (data set x seed), {len(cfg.ratios)} ratios x "
-        f"{len(cfg.methods)} remedies each, n_jobs={cfg.n_jobs}"
-    )
-    start = time.perf_counter()
-    results = Parallel(n_jobs=cfg.n_jobs, verbose=0)(
-        delayed(run_task)(name, data[name], seed, cfg) for name, seed in tasks
-    )
-    records = [r for part in results for r in part]
-    log(f"done in {time.perf_counter() - start:.0f} s")
-    return records, facts
-
-
 # ---------------------------------------------------------------- report
-def _mean_std(values: Sequence[float]) -> tuple[float, float]:
+def _fmt(values: list[float]) -> str:
     v = np.asarray(values, dtype=float)
-    return float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.0
+    return f"{v.mean():.3f} ± {v.std(ddof=1) if len(v) > 1 else 0.0:.3f}"
 
 
-def _fmt(values: Sequence[float]) -> str:
-    return "{:.3f} ± {:.3f}".format(*_mean_std(values))
+class Report:
+    """The tables of one run's records."""
+
+    def __init__(self, records: list[Record], methods: list[str]) -> None:
+        self.records, self.methods = records, methods
+        keys = dict.fromkeys((r.dataset, r.ratio) for r in records if r.ratio)
+        # settings whose subsample equals an earlier ratio's for every seed
+        self.dup = {}
+        for d, q in keys:
+            twins = {r.same_as for r in records if (r.dataset, r.ratio) == (d, q)}
+            if len(twins) == 1 and None not in twins:
+                self.dup[d, q] = twins.pop()
+        self.settings = [k for k in keys if k not in self.dup]
+
+    def group(self, d: str, q: float | None, m: str) -> list[Record]:
+        return [r for r in self.records if (r.dataset, r.ratio, r.method) == (d, q, m)]
+
+    def mean(self, d, q, m, metric="macro_f1") -> float | None:
+        group = self.group(d, q, m)
+        return np.mean([getattr(r, metric) for r in group]) if group else None
+
+    def label(self, ratio: float | None, dataset: str) -> str:
+        """``10×``; ``10× = 50×`` when 50x leaves the 10x subsample on every seed."""
+        if ratio is None:
+            return "full"
+        same = [q for (d, q), r in self.dup.items() if (d, r) == (dataset, ratio)]
+        return " = ".join(f"{q:g}×" for q in [ratio, *same])
+
+    @staticmethod
+    def counts(group: list[Record]) -> str:
+        """Minority / training series, as a value or a range over seeds."""
+
+        def span(values) -> str:
+            v = sorted(set(values))
+            return str(v[0]) if len(v) == 1 else f"{v[0]}–{v[-1]}"
+
+        return f"{span(r.n_minority for r in group)} / {span(r.n_train for r in group)}"
+
+    def best(self) -> list[list[str]]:
+        """Best remedy by mean macro-F1 per setting, against plain cross-entropy."""
+        rows = []
+        for d, q in self.settings:
+            means = {m: self.mean(d, q, m) for m in self.methods if self.group(d, q, m)}
+            best = max(means, key=means.get)
+            group = self.group(d, q, best)
+            plain = means.get("plain CE", float("nan"))
+            base = {r.seed: r.macro_f1 for r in self.group(d, q, "plain CE")}
+            wins = sum(r.macro_f1 > base[r.seed] for r in group if r.seed in base)
+            ref = self.group(d, None, REFERENCE)
+            best_f1 = _fmt([r.macro_f1 for r in group])
+            rows.append(
+                [d, self.label(q, d), self.counts(group), f"{plain:.3f}", best, best_f1]
+                + [f"{means[best] - plain:+.3f}", f"{wins}/{len(group)}"]
+                + [_fmt([r.macro_f1 for r in ref]) if ref else "–"]
+            )
+        return rows
+
+    def overall(self) -> list[list[str]]:
+        """Each remedy over all settings: mean macro-F1, mean gain, paired wins."""
+        plain = {
+            (r.dataset, r.ratio, r.seed): r.macro_f1
+            for r in self.records
+            if r.method == "plain CE" and r.ratio is not None
+        }
+
+        def score(s, m):
+            return -1.0 if self.mean(*s, m) is None else self.mean(*s, m)
+
+        best = [
+            max(self.methods, key=lambda m, s=s: score(s, m)) for s in self.settings
+        ]
+        rows = []
+        for m in self.methods:
+            # duplicated settings (same subsample as an earlier ratio) count once
+            mine = [
+                r
+                for r in self.records
+                if r.method == m and (r.dataset, r.ratio) in self.settings
+            ]
+            if not mine:
+                continue
+            means = [self.mean(*s, m) for s in self.settings if self.group(*s, m)]
+            gains = [
+                r.macro_f1 - plain[k]
+                for r in mine
+                if (k := (r.dataset, r.ratio, r.seed)) in plain
+            ]
+            wins = [sum(g > 0 for g in gains), sum(g < 0 for g in gains)]
+            rows.append(
+                [m, f"{np.mean(means):.3f}", f"{np.mean(gains):+.3f}" if gains else "–"]
+                + ["/".join(map(str, [*wins, sum(g == 0 for g in gains)]))]
+                + [f"{np.mean([getattr(r, k) for r in mine]):.3f}" for k in SCORES[1:]]
+                + [f"{best.count(m)}/{len(self.settings)}"]
+                + [f"{np.median([r.fit_seconds for r in mine]):.1f}"]
+            )
+        return rows
+
+    def detail(self) -> list[list[str]]:
+        """Every (data set, ratio, remedy) row with its scores, then the ceiling."""
+        cells = [(d, q, m) for d, q in self.settings for m in self.methods]
+        cells += [
+            (d, None, REFERENCE) for d in dict.fromkeys(r.dataset for r in self.records)
+        ]
+        return [
+            [d, self.label(q, d), self.counts(g), m]
+            + [_fmt([getattr(r, k) for r in g]) for k in SCORES]
+            + [f"{np.median([r.fit_seconds for r in g]):.1f}"]
+            for d, q, m in cells
+            if (g := self.group(d, q, m))
+        ]
+
+    def pivot(self, metric: str) -> tuple[list[str], list[list[str]]]:
+        """Remedies x settings, mean of ``metric``; the best of each column in bold."""
+        means = {
+            (m, s): self.mean(*s, m, metric)
+            for m in self.methods
+            for s in self.settings
+            if self.group(*s, m)
+        }
+        best = {
+            s: max(v for (_, t), v in means.items() if t == s) for s in self.settings
+        }
+
+        def cell(m, s) -> str:
+            if (m, s) not in means:
+                return "–"
+            text = f"{means[m, s]:.3f}"
+            return f"**{text}**" if np.isclose(means[m, s], best[s]) else text
+
+        head = [f"{d} {self.label(q, d)}" for d, q in self.settings]
+        return ["remedy", *head], [
+            [m] + [cell(m, s) for s in self.settings] for m in self.methods
+        ]
 
 
-def _duplicates(records: list[Record]) -> dict[tuple[str, float], float]:
-    """Settings whose subsample equals an earlier ratio's for every seed."""
-    out = {}
-    for d, q in dict.fromkeys((r.dataset, r.ratio) for r in records
-                              if r.ratio is not None):
-        twins = {r.same_as for r in records if r.dataset == d and r.ratio == q}
-        if len(twins) == 1 and None not in twins:
-            out[(d, q)] = twins.pop()
-    return out
-
-
-def _ratio_label(ratio: float | None, dataset: str, records: Sequence[Record]) -> str:
-    """``10×``; ``10× = 50×`` when the 50x subsample is the 10x one for every seed."""
-    if ratio is None:
-        return "full"
-    same = [q for (d, q), r in _duplicates(list(records)).items()
-            if d == dataset and r == ratio]
-    return " = ".join(f"{q:g}×" for q in [ratio, *same])
-
-
-def _settings(records: list[Record]) -> list[tuple[str, float]]:
-    """(data set, ratio) pairs in run order, without duplicates of earlier ones."""
-    dup = _duplicates(records)
-    keys = [(r.dataset, r.ratio) for r in records if r.ratio is not None]
-    return list(dict.fromkeys(k for k in keys if k not in dup))
-
-
-def _group(records: list[Record], dataset: str, ratio: float | None, method: str):
-    return [r for r in records
-            if r.dataset == dataset and r.ratio == ratio and r.method == method]
-
-
-def _counts(group: list[Record]) -> str:
-    """Minority / training series, as a value or a range over seeds."""
-    def span(values):
-        v = sorted(set(values))
-        return str(v[0]) if len(v) == 1 else f"{v[0]}–{v[-1]}"
-
-    return f"{span(r.n_minority for r in group)} / {span(r.n_train for r in group)}"
-
-
-def _mean(records, d, q, m, metric="macro_f1") -> float:
-    group = _group(records, d, q, m)
-    return np.mean([getattr(r, metric) for r in group]) if group else None
-
-
-def summary_rows(records: list[Record], methods: Sequence[str]) -> list[list[str]]:
-    """Best remedy by mean macro-F1 per setting, against plain cross-entropy."""
-    rows = []
-    for d, q in _settings(records):
-        means = {m: _mean_std([r.macro_f1 for r in _group(records, d, q, m)])
-                 for m in methods if _group(records, d, q, m)}
-        best = max(means, key=lambda m: means[m][0])
-        plain = means.get("plain CE", (float("nan"), 0.0))
-        group = _group(records, d, q, best)
-        base = {r.seed: r.macro_f1 for r in _group(records, d, q, "plain CE")}
-        wins = sum(r.macro_f1 > base[r.seed] for r in group if r.seed in base)
-        ref = _group(records, d, None, REFERENCE)
-        rows.append([d, _ratio_label(q, d, records), _counts(group), f"{plain[0]:.3f}",
-                     best, f"{means[best][0]:.3f} ± {means[best][1]:.3f}",
-                     f"{means[best][0] - plain[0]:+.3f}", f"{wins}/{len(group)}",
-                     _fmt([r.macro_f1 for r in ref]) if ref else "–"])
-    return rows
-
-
-def overall_rows(records: list[Record], methods: Sequence[str]) -> list[list[str]]:
-    """Each remedy over all settings: mean macro-F1, mean gain, paired wins."""
-    settings = _settings(records)
-    plain = {(r.dataset, r.ratio, r.seed): r.macro_f1 for r in records
-             if r.method == "plain CE" and r.ratio is not None}
-    best = [max(methods, key=lambda x, s=s: (
-        -1.0 if _mean(records, *s, x) is None else _mean(records, *s, x)))
-        for s in settings]
-    rows = []
-    for m in methods:
-        # duplicated settings (same subsample as an earlier ratio) count once
-        mine = [r for r in records
-                if r.method == m and (r.dataset, r.ratio) in settings]
-        if not mine:
-            continue
-        means = [_mean(records, *s, m) for s in settings if _group(records, *s, m)]
-        gains = [r.macro_f1 - plain[k] for r in mine
-                 if (k := (r.dataset, r.ratio, r.seed)) in plain]
-        rows.append([
-            m, f"{np.mean(means):.3f}", f"{np.mean(gains):+.3f}" if gains else "–",
-            f"{sum(g > 0 for g in gains)}/{sum(g < 0 for g in gains)}"
-            f"/{sum(g == 0 for g in gains)}",
-            f"{np.mean([r.balanced_accuracy for r in mine]):.3f}",
-            f"{np.mean([r.minority_recall for r in mine]):.3f}",
-            f"{best.count(m)}/{len(settings)}",
-            f"{np.median([r.fit_seconds for r in mine]):.1f}"])
-    return rows
-
-
-def detail_rows(records: list[Record], methods: Sequence[str]) -> list[list[str]]:
-    """Every (data set, ratio, remedy) row with its three scores, then the ceiling."""
-    cells = [(d, q, m) for d, q in _settings(records) for m in methods]
-    cells += [(d, None, REFERENCE) for d in dict.fromkeys(r.dataset for r in records)]
-    rows = []
-    for d, q, m in cells:
-        if group := _group(records, d, q, m):
-            rows.append([d, _ratio_label(q, d, records), _counts(group), m,
-                         *[_fmt([getattr(r, k) for r in group]) for k in SCORES],
-                         f"{np.median([r.fit_seconds for r in group]):.1f}"])
-    return rows
-
-
-def pivot_rows(records: list[Record], methods: Sequence[str], metric: str
-               ) -> tuple[list[str], list[list[str]]]:
-    """Remedies x settings, mean of ``metric``; the best of each column in bold."""
-    settings = _settings(records)
-    means = {(m, s): _mean(records, *s, m, metric) for m in methods for s in settings
-             if _group(records, *s, m)}
-    best = {s: max(means[(m, s)] for m in methods if (m, s) in means) for s in settings}
-
-    def cell(m, s):
-        if (m, s) not in means:
-            return "–"
-        text = f"{means[(m, s)]:.3f}"
-        return f"**{text}**" if np.isclose(means[(m, s)], best[s]) else text
-
-    return (["remedy"] + [f"{d} {_ratio_label(q, d, records)}" for d, q in settings],
-            [[m] + [cell(m, s) for s in settings] for m in methods])
-
-
-SCORES = ("macro_f1", "balanced_accuracy", "minority_recall")
-
-
-def render(records: list[Record], facts: dict[str, dict[str, Any]], cfg: Config,
-           command: str, seconds: float) -> str:
+def render(records, facts, cfg, command: str, seconds: float) -> str:
     """The results page."""
     methods = [m for m in METHODS if m in cfg.methods]
-    lines = page("Imbalance remedies for a deep classifier: evidence", command,
-                 ("torch", "skorch", "scikit-learn", "imbalanced-learn", "sktime"))
+    report, table = Report(records, methods), H.markdown_table
+    packages = ("torch", "skorch", "scikit-learn", "imbalanced-learn", "sktime")
+    lines = H.page(
+        "Imbalance remedies for a deep classifier: evidence", command, packages
+    )
     lines += [
         f"- total wall time: {seconds / 60:.1f} min, joblib n_jobs={cfg.n_jobs}",
-        f"- classifier: {cfg.classifier_line()}",
+        f"- classifier: FCNClassifier(module__n_filters={cfg.n_filters}, "
+        f"max_epochs={cfg.epochs}, lr={cfg.lr}, batch_size={cfg.batch_size}, "
+        "random_state=seed, n_threads=1), AdamW, gradient clipping 1.0",
         f"- protocol: {cfg.protocol}; ratios {', '.join(f'{q:g}' for q in cfg.ratios)}"
         f"; seeds {list(cfg.seeds)}",
-        *[f"- {name}: {f['shape'][0]} channel(s) x {f['shape'][1]} steps, train split "
-          f"{f['train']}, {f['n_test']} test series; minority class {f['minority']!r}"
-          for name, f in facts.items()],
-        "", "Remedies:", "", *[f"- **{m}**: {METHOD_DESCRIPTIONS[m]}" for m in methods],
-        "", "Scores on the test split, mean ± std (ddof=1) over seeds. "
-        "`n_min / n_train`: minority and total training series after "
-        "subsampling (before any oversampling). `10× = 50×`: both ratios leave "
-        "the same training series (the floor of 2 minority series) for every "
-        "seed, so the setting was fitted and is counted once. Fit seconds: "
-        "median, load-dependent.", "",
-        "## Best remedy per setting (macro-F1)", "",
-        markdown_table(["data set", "imbalance", "n_min / n_train", "plain CE",
-                        "best remedy", "its macro-F1", "gain",
-                        "seeds it beats plain CE", "ceiling: full train split"],
-                       summary_rows(records, methods)),
-        "", "## Each remedy over all settings", "",
-        "Mean macro-F1 over settings; gain: mean paired (same seed) difference "
-        "to plain CE; better/worse/equal: paired comparisons over every setting "
-        "and seed; best in: settings where it has the highest mean macro-F1.", "",
-        markdown_table(["remedy", "macro-F1", "gain vs plain CE", "better/worse/equal",
-                        "balanced acc.", "minority recall", "best in", "fit s"],
-                       overall_rows(records, methods)), ""]
-    for metric, title in zip(SCORES, ("Macro-F1", "Balanced accuracy",
-                                      "Minority recall")):
-        lines += [f"## {title} (mean over seeds; best per column in bold)", "",
-                  markdown_table(*pivot_rows(records, methods, metric)), ""]
-    lines += ["## All rows", "",
-              markdown_table(["data set", "imbalance", "n_min / n_train", "remedy",
-                              "macro-F1", "balanced accuracy", "minority recall",
-                              "fit s"], detail_rows(records, methods)), ""]
+        *[
+            f"- {name}: {f['shape'][0]} channel(s) x {f['shape'][1]} steps, train "
+            f"split {f['train']}, {f['n_test']} test series; minority class "
+            f"{f['minority']!r}"
+            for name, f in facts.items()
+        ],
+        "",
+        "Remedies:",
+        "",
+        *[f"- **{m}**: {REMEDIES[m][2]}" for m in methods],
+        "",
+        "Scores on the test split, mean ± std (ddof=1) over seeds. `n_min / "
+        "n_train`: minority and total training series after subsampling (before "
+        "any oversampling). `10× = 50×`: both ratios leave the same training series "
+        "(the floor of 2 minority series) for every seed, so the setting was fitted "
+        "and is counted once. Fit seconds: median, load-dependent.",
+        "",
+        "## Best remedy per setting (macro-F1)",
+        "",
+        table(
+            ["data set", "imbalance", "n_min / n_train", "plain CE", "best remedy"]
+            + ["its macro-F1", "gain", "seeds it beats plain CE"]
+            + ["ceiling: full train split"],
+            report.best(),
+        ),
+        "",
+        "## Each remedy over all settings",
+        "",
+        "Mean macro-F1 over settings; gain: mean paired (same seed) difference to "
+        "plain CE; better/worse/equal: paired comparisons over every setting and "
+        "seed; best in: settings where it has the highest mean macro-F1.",
+        "",
+        table(
+            ["remedy", "macro-F1", "gain vs plain CE", "better/worse/equal"]
+            + ["balanced acc.", "minority recall", "best in", "fit s"],
+            report.overall(),
+        ),
+        "",
+    ]
+    for metric, title in zip(
+        SCORES, ("Macro-F1", "Balanced accuracy", "Minority recall")
+    ):
+        lines += [f"## {title} (mean over seeds; best per column in bold)", ""]
+        lines += [table(*report.pivot(metric)), ""]
+    head = ["data set", "imbalance", "n_min / n_train", "remedy", "macro-F1"]
+    head += ["balanced accuracy", "minority recall", "fit s"]
+    lines += ["## All rows", "", table(head, report.detail()), ""]
     return "\n".join(lines)
 
 
-# ------------------------------------------------------------------- CLI
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument(
-        "--datasets", nargs="+", default=None,
-        help=f"(default: {' '.join(DEFAULT_DATASETS)})")
-    p.add_argument("--ratios", nargs="+", type=float, default=None, help="(10 50)")
-    p.add_argument("--seeds", type=int, default=None, help="number of seeds (3)")
-    p.add_argument("--epochs", type=int, default=None, help="(50)")
-    p.add_argument(
-        "--n-filters", nargs="+", type=int, default=None,
-        help="FCN filters per block (64 128 64)")
+    p.add_argument("--datasets", nargs="+", help=f"({' '.join(DEFAULT_DATASETS)})")
+    p.add_argument("--ratios", nargs="+", type=float, default=[10.0, 50.0])
+    p.add_argument("--seeds", type=int, help="number of seeds (3)")
+    p.add_argument("--epochs", type=int, help="(50)")
+    p.add_argument("--n-filters", nargs="+", type=int, help="per block (64 128 64)")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     p.add_argument(
         "--protocol", choices=("train-split", "pooled"), default="train-split"
     )
-    p.add_argument(
-        "--no-reference", action="store_true", help="skip the full-train-split ceiling"
-    )
+    p.add_argument("--no-reference", action="store_true", help="no full-split ceiling")
     p.add_argument("--n-jobs", type=int, default=1, help="joblib workers over tasks")
     p.add_argument(
-        "--quick", action="store_true",
-        help="smoke run: ItalyPowerDemand, 1 seed, 2 epochs, 8-16-8 filters")
+        "--quick", action="store_true", help="ItalyPowerDemand, 1 seed, 2 epochs"
+    )
     p.add_argument(
-        "--out", default="benchmarks/results/imbalance.md",
-        help="Markdown to write ('' to skip)")
+        "--out", default="benchmarks/results/imbalance.md", help="'' to skip"
+    )
     return p.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None, log=print) -> dict[str, Any]:
+def main(argv: list[str] | None = None, log=print) -> dict[str, Any]:
     """Run the benchmark; returns the records, the config and the Markdown."""
-    args = parse_args(argv)
-    q = args.quick
-    cfg = Config(
-        datasets=tuple(
-            args.datasets or (("ItalyPowerDemand",) if q else DEFAULT_DATASETS)
-        ),
-        ratios=tuple(args.ratios or DEFAULT_RATIOS),
-        seeds=tuple(range(args.seeds or (1 if q else 3))),
-        epochs=args.epochs or (2 if q else 50),
-        n_filters=tuple(args.n_filters or ((8, 16, 8) if q else (64, 128, 64))),
-        lr=args.lr,
-        batch_size=args.batch_size,
-        methods=tuple(args.methods),
-        protocol=args.protocol,
-        reference=not args.no_reference,
-        n_jobs=args.n_jobs,
+    from joblib import Parallel, delayed
+
+    from skseq.datasets import load_dataset
+
+    cfg = parse_args(argv)
+    q = cfg.quick
+    cfg.datasets = tuple(
+        cfg.datasets or (("ItalyPowerDemand",) if q else DEFAULT_DATASETS)
     )
-    set_torch_threads(1)
+    cfg.ratios, cfg.seeds = (
+        tuple(cfg.ratios),
+        tuple(range(cfg.seeds or (1 if q else 3))),
+    )
+    cfg.epochs = cfg.epochs or (2 if q else 50)
+    cfg.n_filters = tuple(cfg.n_filters or ((8, 16, 8) if q else (64, 128, 64)))
+    cfg.methods, cfg.reference = tuple(cfg.methods), not cfg.no_reference
+    H.set_torch_threads(1)
     start = time.perf_counter()
-    records, facts = run(cfg, log=log)
+    data = {
+        d: (*load_dataset(d, "train"), *load_dataset(d, "test")) for d in cfg.datasets
+    }
+    facts = {}
+    for name, (X, y, _, y_test) in data.items():
+        labels, counts = np.unique(y, return_counts=True)
+        train = dict(zip(labels.tolist(), counts.tolist(), strict=True))
+        facts[name] = {"minority": minority_of(name, y), "train": train}
+        facts[name] |= {"n_test": len(y_test), "shape": X.shape[1:]}
+    tasks = [(name, seed) for name in cfg.datasets for seed in cfg.seeds]
+    log(
+        f"{len(tasks)} tasks (data set x seed), {len(cfg.ratios)} ratios x "
+        f"{len(cfg.methods)} remedies each, n_jobs={cfg.n_jobs}"
+    )
+    parts = Parallel(n_jobs=cfg.n_jobs)(
+        delayed(run_task)(name, data[name], seed, cfg) for name, seed in tasks
+    )
+    records = [r for part in parts for r in part]
     seconds = time.perf_counter() - start
-    markdown = render(records, facts, cfg, command_line("bench_imbalance.py", argv),
-                      seconds)
+    log(f"done in {seconds:.0f} s")
+    command = H.command_line("bench_imbalance.py", argv)
+    markdown = render(records, facts, cfg, command, seconds)
     log("\n" + markdown)
-    if args.out:
-        log(f"written to {write_markdown(args.out, markdown)}")
+    if cfg.out:
+        log(f"written to {H.write_markdown(cfg.out, markdown)}")
     return {"records": records, "config": cfg, "facts": facts, "markdown": markdown}
 
 
