@@ -473,26 +473,15 @@ def test_precision_recall_display_from_estimator(stopped_net, italy):
 
 def test_importance_display_from_estimator_and_redraw(stopped_net, italy):
     X, y = italy
-    display = ImportanceDisplay.from_estimator(
-        stopped_net,
-        X,
-        y,
-        scoring="f1_macro",
-        by="segment",
-        n_segments=4,
-        n_repeats=3,
-        random_state=0,
-    )
-    result = permutation_importance(
-        stopped_net,
-        X,
-        y,
-        scoring="f1_macro",
-        by="segment",
-        n_segments=4,
-        n_repeats=3,
-        random_state=0,
-    )
+    params = {
+        "scoring": "f1_macro",
+        "by": "segment",
+        "n_segments": 4,
+        "n_repeats": 3,
+        "random_state": 0,
+    }
+    display = ImportanceDisplay.from_estimator(stopped_net, X, y, **params)
+    result = permutation_importance(stopped_net, X, y, **params)
     np.testing.assert_allclose(display.importances, result.importances)
     assert display.feature_names == [str(n) for n in result.feature_names]
     assert display.metric == "f1_macro" and "f1_macro" in display.ax_.get_xlabel()
