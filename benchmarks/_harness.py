@@ -1,36 +1,14 @@
-"""The one harness every benchmark script in this folder runs on.
+"""The one harness the benchmark scripts of this folder share.
 
-Scripts import it as ``from _harness import ...`` after putting this folder
-on ``sys.path`` (they are scripts, not a package)::
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _harness import Rows, markdown_table, page, time_call  # noqa: E402
-
-API (everything a new script such as ``bench_automl.py`` needs):
-
-- **Environment**: ``environment()`` (a dict for JSONL rows: versions, git
-  commit, CPU model, torch CPU capability, threads), ``page(title, command,
-  packages)`` (the header lines of a Markdown results page: date, versions,
-  cores, load average, command), ``command_line(script, argv)``.
-- **Threads**: ``set_torch_threads(n)``; ``one_thread()`` pins torch, BLAS
-  and numba to one thread inside a ``with`` and restores the caller's
-  settings after (two one-thread processes share two cores without slowing
-  each other down; a second intra-op thread waiting for a busy core made
-  training >10x slower).
-- **Timing**: ``time_call(fn)`` -> ``Timing(wall, cpu, result)``;
-  ``summarize(values)`` -> ``Summary(median, low, high, values)``;
-  ``fmt_range(summary)`` -> ``"median [min–max]"``; ``interleaved(names,
-  repeat)`` rotates the contenders' order every repeat.
-- **Tables**: ``markdown_table(headers, rows)``; ``write_markdown(path,
-  text)`` (atomic: shards may finish together).
-- **Resumable rows**: ``Rows(path)``: ``.read()``, ``.append(row)`` (one
-  locked ``write`` per JSON line, so shards may share a file; a line cut
-  short by a killed run is skipped), ``.todo(jobs, key, done_key)``;
-  ``shard(jobs, "i/n")``; ``Budget(seconds)`` (``.spent`` once no new job
-  should start). A row is done when its key, e.g. (job, CPU capability,
-  defaults fingerprint), is in the file without an ``error``.
-- **skseq vs a hand loop**: ``hand_fit(clf, X, y)`` trains ``clf``'s own
-  network in a plain PyTorch loop after skseq set it up (see there).
+Scripts put this folder on ``sys.path`` and ``import _harness as H`` (they
+are scripts, not a package). It holds the environment record of every row
+(``environment``) and the head of every results page (``page``); thread
+pinning (``set_torch_threads``, ``one_thread``); timing (``time_call``,
+``summarize``, ``fmt_range``, ``interleaved``); Markdown tables
+(``markdown_table``, ``write_markdown``, ``finish``); resumable JSONL rows
+(``Rows``, ``shard``, ``Budget``): a row is done when its key, e.g. (job, CPU
+capability, defaults fingerprint), is in the file without an ``error``; and
+the hand-written PyTorch loop that speed compares skseq with (``hand_fit``).
 """
 
 from __future__ import annotations
@@ -46,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -60,8 +37,7 @@ except ImportError:  # not on Windows: appends are then unlocked
     fcntl = None
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-RESULTS = HERE / "results"
+REPO, RESULTS = HERE.parent, HERE / "results"
 
 
 # ---------------------------------------------------------------- environment
@@ -69,10 +45,9 @@ def version(package: str) -> str | None:
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as _version
 
-    try:
+    with contextlib.suppress(PackageNotFoundError):
         return _version(package)
-    except PackageNotFoundError:
-        return None
+    return None
 
 
 def load_average() -> str:
@@ -94,17 +69,17 @@ def cpu_model() -> str:
 
 def git_commit() -> str | None:
     """Short commit of the repository, ``+dirty`` if ``skseq/`` has changes."""
+
+    def git(*args: str) -> str:
+        run = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+        run.check_returncode()
+        return run.stdout.strip()
+
     try:
-        run = [["git", "rev-parse", "--short", "HEAD"],
-               ["git", "status", "--porcelain", "--", "skseq"]]
-        sha, dirty = (
-            subprocess.run(c, cwd=REPO, capture_output=True, text=True, check=True)
-            .stdout.strip()
-            for c in run
-        )
+        dirty = git("status", "--porcelain", "--", "skseq")
+        return git("rev-parse", "--short", "HEAD") + ("+dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return None
-    return sha + ("+dirty" if dirty else "")
 
 
 @cache
@@ -115,22 +90,24 @@ def environment() -> dict[str, Any]:
     import skseq
 
     return {
-        "skseq_version": skseq.__version__, "torch_version": torch.__version__,
-        "sktime_version": version("sktime"), "commit": git_commit(),
+        "skseq_version": skseq.__version__,
+        "torch_version": torch.__version__,
+        "sktime_version": version("sktime"),
+        "commit": git_commit(),
         "cpu_capability": torch.backends.cpu.get_cpu_capability(),
         "aten_cpu_capability": os.environ.get("ATEN_CPU_CAPABILITY"),
-        "cpu_model": cpu_model(), "torch_threads": torch.get_num_threads(),
-        "python": platform.python_version()}
+        "cpu_model": cpu_model(),
+        "torch_threads": torch.get_num_threads(),
+        "python": platform.python_version(),
+    }
 
 
-def command_line(script: str, argv: Sequence[str] | None) -> str:
+def command_line(script: str, argv: list[str] | None) -> str:
     args = argv if argv is not None else sys.argv[1:]
     return " ".join(["python", f"benchmarks/{script}", *args])
 
 
-def page(
-    title: str, command: str | None = None,
-    packages: Sequence[str] = ("torch", "skorch", "sktime")) -> list[str]:
+def page(title: str, command=None, packages=("torch", "skorch", "sktime")) -> list:
     """The head of a results page: title, date, versions, cores, load, command."""
     versions = ", ".join(f"{p} {version(p) or '(not installed)'}" for p in packages)
     return [
@@ -154,8 +131,9 @@ def set_torch_threads(n: int = 1) -> None:
 
 
 @contextlib.contextmanager
-def one_thread() -> Iterator[None]:
-    """torch, BLAS and numba on one thread; the caller's settings restored after."""
+def one_thread():
+    """torch, BLAS and numba on one thread; the caller's settings restored after
+    (two one-thread processes share two cores without slowing each other)."""
     import torch
     from threadpoolctl import threadpool_limits
 
@@ -184,7 +162,7 @@ class Timing:
     result: Any = None
 
 
-def time_call(fn: Callable[[], Any]) -> Timing:
+def time_call(fn) -> Timing:
     """``fn()`` once: wall (``perf_counter``) and this process's CPU seconds."""
     cpu0, wall0 = time.process_time(), time.perf_counter()
     result = fn()
@@ -199,7 +177,7 @@ class Summary:
     values: list[float] = field(default_factory=list)
 
 
-def summarize(values: Iterable[float]) -> Summary:
+def summarize(values) -> Summary:
     """Median, min and max of the finite values (NaN when there are none)."""
     vals = [float(v) for v in values if v is not None and math.isfinite(v)]
     if not vals:
@@ -217,15 +195,18 @@ def fmt_range(s: Summary, digits: int = 3, suffix: str = "") -> str:
     return f"{med} [{s.low:.{digits}f}–{s.high:.{digits}f}]"
 
 
-def interleaved(names: Sequence[Any], repeat: int) -> list[Any]:
+def interleaved(names, repeat: int) -> list:
     """``names`` rotated by ``repeat``: a busy phase hits every contender."""
     k = repeat % max(1, len(names))
     return list(names[k:]) + list(names[:k])
 
 
 # --------------------------------------------------------------------- tables
-def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A GitHub-flavoured Markdown table (``|`` inside cells escaped)."""
+def markdown_table(headers, rows) -> str:
+    """A GitHub-flavoured Markdown table (``|`` inside cells escaped);
+    ``headers`` is a list or one string of ``|``-separated names."""
+    if isinstance(headers, str):
+        headers = [h.strip() for h in headers.split("|")]
 
     def cell(v: Any) -> str:
         return str(v).replace("|", "\\|").replace("\n", " ")
@@ -236,7 +217,7 @@ def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str
     return "\n".join(lines)
 
 
-def write_markdown(path: str | os.PathLike, text: str) -> Path:
+def write_markdown(path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (creating folders); the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -246,39 +227,41 @@ def write_markdown(path: str | os.PathLike, text: str) -> Path:
     return path
 
 
+def finish(markdown: str, out: str | None, log=print) -> str:
+    """Log the page and write it to ``out`` (``''``: not written)."""
+    log("\n" + markdown)
+    if out:
+        log(f"written to {write_markdown(out, markdown)}")
+    return markdown
+
+
 # ----------------------------------------------------------------------- rows
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
 class Rows:
     """A JSONL file of result rows, appended to as each job finishes."""
 
-    def __init__(self, path: str | os.PathLike, name: str = "rows") -> None:
+    def __init__(self, path, name: str = "rows") -> None:
         self.path, self.name = Path(path), name
 
-    def read(self, log: Callable[..., None] = print) -> list[dict]:
+    def read(self, log=print) -> list[dict]:
         """Every row (lines that do not parse are skipped, with a note)."""
         if not self.path.exists():
             return []
         rows, bad = [], 0
         for line in self.path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError:
-                    bad += 1
+            try:
+                rows += [json.loads(line)] if line.strip() else []
+            except json.JSONDecodeError:
+                bad += 1
         if bad:
-            log(f"[{self.name}] {self.path}: skipped {bad} unreadable line(s) "
-                "(a killed run?)")
+            note = f"skipped {bad} unreadable line(s) (a killed run?)"
+            log(f"[{self.name}] {self.path}: {note}")
         return rows
 
     def append(self, row: dict) -> None:
         """One JSON line: one ``write`` under an exclusive lock, then fsync."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = (json.dumps(row, default=_json_default) + "\n").encode()
+        as_json = json.dumps(row, default=lambda v: v.item())  # numpy scalars
+        line = (as_json + "\n").encode()
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             if fcntl is not None:
@@ -293,24 +276,21 @@ class Rows:
                 fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
-    def todo(self, jobs: Sequence[Any], key: Callable[[Any], tuple],
-             done_key: Callable[[dict], tuple], rows: Sequence[dict]) -> list[Any]:
-        """The jobs whose key no successful row of ``rows`` has."""
+    def todo(self, jobs, key, done_key, rows) -> list:
+        """The jobs whose ``key`` no successful row of ``rows`` has."""
         done = {done_key(r) for r in rows if not r.get("error")}
         return [j for j in jobs if key(j) not in done]
 
 
 def parse_shard(text: str | None) -> tuple[int, int]:
     """``"i/n"`` (1 <= i <= n) -> (i - 1, n); None -> (0, 1)."""
-    if not text:
-        return 0, 1
-    m = re.fullmatch(r"(\d+)/(\d+)", text.strip())
+    m = re.fullmatch(r"(\d+)/(\d+)", (text or "1/1").strip())
     if not m or not 1 <= int(m[1]) <= int(m[2]):
         raise SystemExit(f"--shard takes i/n with 1 <= i <= n; got {text!r}.")
     return int(m[1]) - 1, int(m[2])
 
 
-def shard(jobs: Sequence[Any], text: str | None) -> list[Any]:
+def shard(jobs, text: str | None) -> list:
     """Every n-th job of the plan (round-robin), for shard ``"i/n"``."""
     i, n = parse_shard(text)
     return list(jobs[i::n])
@@ -324,26 +304,13 @@ class Budget:
 
     @property
     def spent(self) -> bool:
-        return self.seconds is not None and (
-            time.perf_counter() - self.start > self.seconds
-        )
+        elapsed = time.perf_counter() - self.start
+        return self.seconds is not None and elapsed > self.seconds
 
 
 # ------------------------------------------------------ skseq vs a hand loop
 class _Started(Exception):
-    """Raised by ``_Capture`` to stop a fit once skseq has set it up."""
-
-
-def _capture_callback(into: dict):
-    import torch
-    from skorch.callbacks import Callback
-
-    class Capture(Callback):
-        def on_train_begin(self, net, X=None, y=None, **kwargs):
-            into.update(dataset=X, rng=torch.get_rng_state())
-            raise _Started
-
-    return Capture()
+    """Raised once skseq has set the fit up, to stop it there."""
 
 
 @dataclass
@@ -362,30 +329,33 @@ def hand_fit(clf, X, y, epochs: int | None = None) -> HandFit:
     """Train ``clf``'s network in the loop a competent PyTorch user writes.
 
     skseq sets the fit up with its own code (``clf.fit`` stopped at
-    ``on_train_begin``): validation, the seeds derived from ``random_state``,
-    the initial weights and, per epoch, the batches its iterator draws
-    (``clf.get_iterator``: same shuffling and length bucketing, the same
-    iterator for every epoch, as in skseq's fit). The loop
-    itself is plain PyTorch: AdamW, skseq's warm-up + cosine curve as a
-    ``LambdaLR`` stepped per batch, cross-entropy, gradient-norm clipping at
-    ``max_grad_norm``, the best training epoch's weights restored, then
-    skseq's ``PreciseBatchNorm`` pass. Equal per-epoch losses with skseq's
+    ``on_train_begin``): validation, seeds, initial weights and the batches
+    its iterator draws (same shuffling and length bucketing). The loop is
+    plain PyTorch: AdamW, skseq's warm-up + cosine curve as a ``LambdaLR``
+    stepped per batch, cross-entropy, gradient clipping at ``max_grad_norm``,
+    the best training epoch's weights restored, then skseq's
+    ``PreciseBatchNorm`` pass. Equal per-epoch losses with skseq's
     ``history_`` show both did the same arithmetic; the time difference is
     then skseq's (skorch's) loop overhead.
     """
     import torch
     import torch.nn.functional as F
+    from skorch.callbacks import Callback
 
     from skseq.callbacks import PreciseBatchNorm, WarmupCosineLR
 
     start: dict[str, Any] = {}
-    clf.set_params(callbacks=[*(clf.callbacks or []),
-                              ("hand_start", _capture_callback(start))])
+
+    class Capture(Callback):
+        def on_train_begin(self, net, X=None, y=None, **kwargs):
+            start.update(dataset=X, rng=torch.get_rng_state())
+            raise _Started
+
+    clf.set_params(callbacks=[*(clf.callbacks or []), ("hand_start", Capture())])
     with contextlib.suppress(_Started):
         clf.fit(X, y)
     epochs = clf.max_epochs if epochs is None else epochs
-    net, data = clf.module_, start["dataset"]
-    clip = clf.max_grad_norm
+    net, data, clip = clf.module_, start["dataset"], clf.max_grad_norm
     losses, times, best = [], [], (math.inf, None)
     wall0, cpu0 = time.perf_counter(), time.process_time()
     with torch.random.fork_rng(devices=[]):
@@ -394,7 +364,8 @@ def hand_fit(clf, X, y, epochs: int | None = None) -> HandFit:
         steps = max(1, epochs * math.ceil(len(data) / clf.batch_size))
         curve = WarmupCosineLR().factor
         scheduler = torch.optim.lr_scheduler.LambdaLR(
-            optimizer, lambda k: curve(max(k / steps, 1.0 / steps)))
+            optimizer, lambda k: curve(max(k / steps, 1.0 / steps))
+        )
         batches = clf.get_iterator(data, training=True)  # one for the whole fit
         net.train()
         for _ in range(epochs):
@@ -410,8 +381,8 @@ def hand_fit(clf, X, y, epochs: int | None = None) -> HandFit:
                 total += loss.item() * len(yb)
             losses.append(total / len(data))
             if losses[-1] < best[0]:
-                best = (losses[-1], {k: v.detach().clone()
-                                     for k, v in net.state_dict().items()})
+                state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+                best = (losses[-1], state)
             times.append((time.perf_counter() - w0, time.process_time() - c0))
         if best[1] is not None:
             net.load_state_dict(best[1])
@@ -421,11 +392,10 @@ def hand_fit(clf, X, y, epochs: int | None = None) -> HandFit:
     return HandFit(clf, losses, times, fit)
 
 
-def same_losses(a: Sequence[float] | None, b: Sequence[float] | None) -> str:
+def same_losses(a, b) -> str:
     """``train losses = skseq's (max diff …)`` or ``… differ from …``."""
     if not a or not b or len(a) != len(b):
         return "train losses not compared"
     diff = float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
-    same = np.allclose(a, b, rtol=1e-4, atol=1e-6)
-    word = "=" if same else "differ from"
+    word = "=" if np.allclose(a, b, rtol=1e-4, atol=1e-6) else "differ from"
     return f"train losses {word} skseq's (max diff {diff:.1e})"
