@@ -22,6 +22,19 @@ def padded_batch(n=7, n_timepoints=31, n_channels=N_CHANNELS, seed=0):
     return x * observed, lengths
 
 
+def fit_accuracy(net, x, lengths, y, lr, steps):
+    """Train ``net`` full-batch with Adam for ``steps`` steps; its accuracy
+    on the same batch afterwards, in eval mode (the learning tests)."""
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    for _ in range(steps):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(net(x, lengths), y).backward()
+        opt.step()
+    net.eval()
+    with torch.no_grad():
+        return (net(x, lengths).argmax(1) == y).float().mean().item()
+
+
 def network_fixture(networks):
     """A ``network`` fixture over ``(name, network)`` pairs, seeded."""
 

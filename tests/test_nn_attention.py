@@ -2,7 +2,13 @@
 
 import pytest
 import torch
-from _networks import N_CHANNELS, NetworkContract, network_fixture, padded_batch
+from _networks import (
+    N_CHANNELS,
+    NetworkContract,
+    fit_accuracy,
+    network_fixture,
+    padded_batch,
+)
 
 from skseq.nn import AttentionLSTMNetwork
 
@@ -65,12 +71,4 @@ def test_attention_lstm_learns_a_spike_task():
     lengths = torch.maximum(lengths, where + 1)
     torch.manual_seed(0)
     net = AttentionLSTMNetwork(1, 2, hidden_size=16, attention_size=16)
-    opt = torch.optim.Adam(net.parameters(), lr=1e-2)
-    for _ in range(60):
-        opt.zero_grad()
-        torch.nn.functional.cross_entropy(net(x, lengths), y).backward()
-        opt.step()
-    net.eval()
-    with torch.no_grad():
-        accuracy = (net(x, lengths).argmax(1) == y).float().mean().item()
-    assert accuracy > 0.95
+    assert fit_accuracy(net, x, lengths, y, lr=1e-2, steps=60) > 0.95

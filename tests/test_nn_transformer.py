@@ -2,7 +2,13 @@
 
 import pytest
 import torch
-from _networks import N_CHANNELS, NetworkContract, network_fixture, padded_batch
+from _networks import (
+    N_CHANNELS,
+    NetworkContract,
+    fit_accuracy,
+    network_fixture,
+    padded_batch,
+)
 
 from skseq.nn import AttentionLSTMNetwork, TransformerNetwork
 
@@ -84,15 +90,7 @@ def test_transformer_learns_order_dependent_task():
     lengths = torch.full((n,), n_timepoints)
     torch.manual_seed(0)
     net = TransformerNetwork(1, 2, d_model=16, n_heads=2, num_layers=1, dropout=0.0)
-    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
-    for _ in range(80):
-        opt.zero_grad()
-        torch.nn.functional.cross_entropy(net(x, lengths), y).backward()
-        opt.step()
-    net.eval()
-    with torch.no_grad():
-        accuracy = (net(x, lengths).argmax(1) == y).float().mean().item()
-    assert accuracy > 0.95
+    assert fit_accuracy(net, x, lengths, y, lr=3e-3, steps=80) > 0.95
 
 
 @pytest.mark.parametrize(
