@@ -28,16 +28,8 @@ from sklearn.utils.estimator_checks import (
 )
 
 from skseq.sampling import AugmentationOverSampler, PanelSampler
+from skseq.sampling._augment import METHODS
 from skseq.utils.validation import check_panel, series_lengths
-
-METHODS = [
-    "jitter",
-    "scaling",
-    "magnitude_warp",
-    "time_warp",
-    "window_slice",
-    "window_warp",
-]
 
 
 # ------------------------------------------------------------------ data
