@@ -4,6 +4,7 @@ JapaneseVowels panel)."""
 
 import numpy as np
 import torch
+from _instances import test_params
 
 
 def check_learns_japanese_vowels(fitted, vowels):
@@ -31,3 +32,15 @@ def check_padding_invariance(fitted, vowels):
         torch.testing.assert_close(
             alone[0], batched[row], atol=1e-5, rtol=1e-4, check_dtype=False
         )
+
+
+def check_learns_narrow_univariate(cls, width):
+    """Two separable classes of 2-D input ``width`` steps wide (scikit-learn's
+    checks feed arrays this narrow as univariate series); returns the fitted
+    classifier and its ``X``."""
+    rng = np.random.default_rng(0)
+    y = np.repeat(["neg", "pos"], 15)
+    X = rng.normal(size=(30, width)) + 3.0 * (y == "pos")[:, None]
+    clf = cls(**test_params(cls)).fit(X, y)
+    assert (clf.predict(X) == y).mean() > 0.9
+    return clf, X

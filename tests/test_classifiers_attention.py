@@ -5,7 +5,11 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from _classifiers import check_learns_japanese_vowels, check_padding_invariance
+from _classifiers import (
+    check_learns_japanese_vowels,
+    check_learns_narrow_univariate,
+    check_padding_invariance,
+)
 from _instances import test_params
 from sklearn.exceptions import NotFittedError
 
@@ -93,13 +97,7 @@ def test_pickle_round_trip_predicts_identically(fitted_attention, vowels):
 @pytest.mark.learning
 @pytest.mark.parametrize("width", [1, 2])
 def test_univariate_series_of_one_or_two_steps(width):
-    # scikit-learn's checks feed 2-D arrays this narrow as univariate series
-    cls = AttentionLSTMClassifier
-    rng = np.random.default_rng(0)
-    y = np.repeat(["neg", "pos"], 15)
-    X = rng.normal(size=(30, width)) + 3.0 * (y == "pos")[:, None]
-    clf = cls(**test_params(cls)).fit(X, y)
-    assert (clf.predict(X) == y).mean() > 0.9
+    clf, X = check_learns_narrow_univariate(AttentionLSTMClassifier, width)
     weights = clf.attention_weights(X)
     assert weights.shape == (30, width)
     np.testing.assert_allclose(weights.sum(1), 1.0, rtol=1e-6)

@@ -4,7 +4,11 @@ import pickle
 
 import numpy as np
 import pytest
-from _classifiers import check_learns_japanese_vowels, check_padding_invariance
+from _classifiers import (
+    check_learns_japanese_vowels,
+    check_learns_narrow_univariate,
+    check_padding_invariance,
+)
 from _instances import test_params
 
 from skseq.classifiers._transformer import TransformerClassifier
@@ -48,13 +52,7 @@ def test_module_parameters_route_to_the_network(fitted_attention, fitted_transfo
 @pytest.mark.learning
 @pytest.mark.parametrize("width", [1, 2])
 def test_univariate_series_of_one_or_two_steps(width):
-    # scikit-learn's checks feed 2-D arrays this narrow as univariate series
-    cls = TransformerClassifier
-    rng = np.random.default_rng(0)
-    y = np.repeat(["neg", "pos"], 15)
-    X = rng.normal(size=(30, width)) + 3.0 * (y == "pos")[:, None]
-    clf = cls(**test_params(cls)).fit(X, y)
-    assert (clf.predict(X) == y).mean() > 0.9
+    check_learns_narrow_univariate(TransformerClassifier, width)
 
 
 def test_same_seed_same_predictions(vowels):
