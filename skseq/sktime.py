@@ -316,6 +316,18 @@ class _SktimeAdapter:
     def _set_estimator_tags(self) -> None:
         raise NotImplementedError
 
+    # the adapters' public get_params/set_params (each with its own docstring)
+    # call these through super()
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        params = super().get_params(deep=deep)
+        return _drop_generated_params(params, self.estimator) if deep else params
+
+    def set_params(self, **params: Any) -> Any:
+        super().set_params(**params)
+        self._set_estimator_tags()  # the nested parameters are set after reset
+        return self
+
 
 class SktimeClassifier(_SktimeAdapter, BaseClassifier):
     """A skseq classifier (or a pipeline ending in one) as an sktime classifier.
@@ -429,8 +441,7 @@ class SktimeClassifier(_SktimeAdapter, BaseClassifier):
         ...     "estimator__max_epochs"]
         3
         """
-        params = super().get_params(deep=deep)
-        return _drop_generated_params(params, self.estimator) if deep else params
+        return super().get_params(deep=deep)
 
     def set_params(self, **params: Any) -> SktimeClassifier:
         """Set parameters, ``estimator__<name>`` for the wrapped classifier's.
@@ -453,9 +464,7 @@ class SktimeClassifier(_SktimeAdapter, BaseClassifier):
         >>> clf.estimator.lr
         0.01
         """
-        super().set_params(**params)
-        self._set_estimator_tags()  # the nested parameters are set after reset
-        return self
+        return super().set_params(**params)
 
     def _internal_convert(self, X: Any, y: Any = None) -> Any:
         # sktime's hook for convenience conversions, run first in fit and in
@@ -636,8 +645,7 @@ class SktimeTransformer(_SktimeAdapter, BaseTransformer):
         >>> SktimeTransformer(Normalizer()).get_params()["estimator__scope"]
         'instance'
         """
-        params = super().get_params(deep=deep)
-        return _drop_generated_params(params, self.estimator) if deep else params
+        return super().get_params(deep=deep)
 
     def set_params(self, **params: Any) -> SktimeTransformer:
         """Set parameters, ``estimator__<name>`` for the wrapped transformer's.
@@ -665,9 +673,7 @@ class SktimeTransformer(_SktimeAdapter, BaseTransformer):
         >>> t.set_params(estimator__scope="channel").get_tag("fit_is_empty")
         False
         """
-        super().set_params(**params)
-        self._set_estimator_tags()  # the nested parameters are set after reset
-        return self
+        return super().set_params(**params)
 
     def _fit(self, X: np.ndarray | list, y: Any = None) -> SktimeTransformer:
         self.estimator_ = clone(self.estimator).fit(_to_panel(X))
