@@ -5,11 +5,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from _classifiers import (
-    check_learns_japanese_vowels,
-    check_learns_narrow_univariate,
-    check_padding_invariance,
-)
+from _classifiers import JapaneseVowelsChecks, check_learns_narrow_univariate
 from _instances import test_params
 from sklearn.exceptions import NotFittedError
 
@@ -17,13 +13,8 @@ from skseq.classifiers._attention import AttentionLSTMClassifier
 from skseq.nn import LSTMNetwork
 
 
-@pytest.mark.learning
-def test_learns_japanese_vowels(fitted_attention, vowels):
-    check_learns_japanese_vowels(fitted_attention, vowels)
-
-
-def test_padding_invariance_through_predict_proba(fitted_attention, vowels):
-    check_padding_invariance(fitted_attention, vowels)
+class TestJapaneseVowels(JapaneseVowelsChecks):
+    fitted_fixture = "fitted_attention"
 
 
 @pytest.mark.learning

@@ -4,24 +4,15 @@ import pickle
 
 import numpy as np
 import pytest
-from _classifiers import (
-    check_learns_japanese_vowels,
-    check_learns_narrow_univariate,
-    check_padding_invariance,
-)
+from _classifiers import JapaneseVowelsChecks, check_learns_narrow_univariate
 from _instances import test_params
 
 from skseq.classifiers._transformer import TransformerClassifier
 from skseq.nn import AttentionLSTMNetwork, TransformerNetwork
 
 
-@pytest.mark.learning
-def test_learns_japanese_vowels(fitted_transformer, vowels):
-    check_learns_japanese_vowels(fitted_transformer, vowels)
-
-
-def test_padding_invariance_through_predict_proba(fitted_transformer, vowels):
-    check_padding_invariance(fitted_transformer, vowels)
+class TestJapaneseVowels(JapaneseVowelsChecks):
+    fitted_fixture = "fitted_transformer"
 
 
 def test_pickle_round_trip_predicts_identically(vowels):
