@@ -1,16 +1,11 @@
 """Run every benchmark in ``benchmarks/`` and write one summary.
 
-Each ``bench_*.py`` runs in its own Python process, one after the other
-(never side by side: they time things), with ``--out <results>/<name>.md``
-(``--quick`` passed on; quick tables go to ``results/quick/``). Then
-``<results>/SUMMARY.md`` lists per script its status, wall time, a link to its
-table, the run's date, machine and command lines and its summary sections
-(``SUMMARY_SECTIONS``; the first table of any other script). A script that
-fails or times out is listed with the end of its error output; the others
-still run. ``bench_quality.py`` (hours, resumable) gets a time budget
-(``EXTRA_ARGS``), so each call advances it by ~30 min.
-
-Run from the repository root::
+Each ``bench_*.py`` runs in its own process, one after the other, with
+``--out <results>/<name>.md`` (``--quick`` passed on; quick tables go to
+``results/quick/``). ``<results>/SUMMARY.md`` then lists per script its
+status, wall time, table and summary sections (``SUMMARY_SECTIONS``; the
+first table of any other script), or the end of its error output. The
+resumable scripts get a time budget (``EXTRA_ARGS``). ::
 
     python benchmarks/run_all.py               # everything, ~1.5 h on 2 shared cores
     python benchmarks/run_all.py --quick       # smoke run of every script
@@ -27,28 +22,27 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _harness import HERE, load_average  # noqa: E402
+import _harness as H  # noqa: E402
 
 # "## " sections (substrings of the heading) that make a script's summary;
 # None: all of them
-SUMMARY_SECTIONS: dict[str, Sequence[str] | None] = {
-    "speed": ("Ratios", "bucketing", "memory", "Serving"), "windows": None,
-    "imbalance": ("Best remedy", "Each remedy"), "model_selection": None,
-    "quality": ("Targets", "Per data set", "Demo")}
+SUMMARY_SECTIONS = {"speed": ("Ratios", "bucketing", "memory", "Serving")}
+SUMMARY_SECTIONS |= {"imbalance": ("Best remedy", "Each remedy")}
+SUMMARY_SECTIONS |= {"quality": ("Targets", "Per data set", "Demo")}
+SUMMARY_SECTIONS |= {"windows": None, "model_selection": None}
 # extra arguments per script: (full run, quick run)
 EXTRA_ARGS = {
     "quality": (("--budget", "1800"), ("--budget", "300")),
     # hours in full (36 searches of 5 min): a budget, like quality's
     "automl": (
         ("--budget", "1800"),
-        ("--datasets", "ItalyPowerDemand", "--ratios", "10", "--seeds", "1",
-         "--fit-budget", "25"),
+        tuple(
+            "--datasets ItalyPowerDemand --ratios 10 --seeds 1 --fit-budget 25".split()
+        ),
     ),
 }
 
@@ -75,28 +69,17 @@ def _name(script: Path) -> str:
     return script.stem.removeprefix("bench_")
 
 
-def discover(bench_dir: Path, only: Sequence[str] | None = None) -> list[Path]:
-    scripts = sorted(bench_dir.glob("bench_*.py"))
-    wanted = {n.removeprefix("bench_").removesuffix(".py") for n in only or ()}
-    if wanted - {_name(p) for p in scripts}:
-        raise SystemExit(f"No benchmark named {sorted(wanted)}; found "
-                         f"{[_name(p) for p in scripts]}.")
-    return [p for p in scripts if not wanted or _name(p) in wanted]
-
-
-def run_one(script: Path, results: Path, quick: bool, timeout: float | None,
-            log=print) -> Outcome:
+def run_one(script: Path, results: Path, quick: bool, timeout, log=print) -> Outcome:
     """Run one script in a fresh interpreter; its table goes to ``results``."""
     out = results / f"{_name(script)}.md"
     extra = EXTRA_ARGS.get(_name(script), ((), ()))[quick]
-    cmd = [sys.executable, str(script), *(["--quick"] if quick else []),
-           "--out", str(out), *extra]
+    cmd = [sys.executable, str(script), *(["--quick"] if quick else [])]
+    cmd += ["--out", str(out), *extra]
     log(f"[run_all] {' '.join(cmd)}")
-    t0 = time.perf_counter()
+    t0, env = time.perf_counter(), {**os.environ, "PYTHONUNBUFFERED": "1"}
     try:
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              text=True, timeout=timeout,
-                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        pipes = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE}
+        proc = subprocess.run(cmd, text=True, timeout=timeout, env=env, **pipes)
         code, err = proc.returncode, proc.stderr
     except subprocess.TimeoutExpired as exc:
         code = None
@@ -109,73 +92,84 @@ def run_one(script: Path, results: Path, quick: bool, timeout: float | None,
 
 def summary_of(name: str, markdown: str) -> str:
     """The header lines and the summary sections of one script's table."""
-    head = [ln for ln in markdown.split("\n## ")[0].splitlines()
-            if re.match(r"- (date|machine|command)", ln)]
-    sections = [s.split("\n", 1) + [""] for s in markdown.split("\n## ")[1:]]
+    head, *sections = markdown.split("\n## ")
+    head = [ln for ln in head.splitlines() if re.match(r"- (date|machine|command)", ln)]
     wanted = SUMMARY_SECTIONS.get(name, ())
     parts = ["\n".join(head)] if head else []
-    parts += [f"#### {h.strip()}\n\n{body.strip()}" for h, body, *_ in sections
-              if wanted is None or any(w.lower() in h.lower() for w in wanted)]
+    for h, body, *_ in (s.split("\n", 1) + [""] for s in sections):
+        if wanted is None or any(w.lower() in h.lower() for w in wanted):
+            parts.append(f"#### {h.strip()}\n\n{body.strip()}")
     if len(parts) == len(head[:1]):  # no section chosen: the first table
         table = re.search(r"(?m)(^\|.*\n?)+", markdown)
         parts += [table.group(0).strip()] if table else []
     return "\n\n".join(parts)
 
 
-def write_summary(outcomes: Sequence[Outcome], results: Path, quick: bool) -> Path:
+def write_summary(outcomes: list[Outcome], results: Path, quick: bool) -> Path:
     """``results/SUMMARY.md``: status, time, link and summary of every script."""
     collected = bool(outcomes) and all(o.seconds != o.seconds for o in outcomes)
     flags = (" --quick" if quick else "") + (" --summarize-only" if collected else "")
     lines = [
-        "# Benchmark summary" + (" (quick smoke run)" if quick else ""), "",
+        "# Benchmark summary" + (" (quick smoke run)" if quick else ""),
+        "",
         f"- written {_dt.datetime.now().isoformat(timespec='seconds')} by "
         f"`python benchmarks/run_all.py{flags}`, {os.cpu_count()} logical cores, "
-        f"load average at the end {load_average()}",
+        f"load average at the end {H.load_average()}",
         "- every timing cell is a median [min–max] over interleaved repeats; "
-        "read ratios (same run, same machine state), not absolute seconds", "",
-        "| benchmark | status | wall time | full table |", "|---|---|---|---|"]
+        "read ratios (same run, same machine state), not absolute seconds",
+        "",
+    ]
+    rows = []
     for o in outcomes:
         took = "not re-run" if o.seconds != o.seconds else f"{o.seconds:.0f} s"
         link = f"[{o.out.name}]({o.out.name})" if o.out.exists() else "–"
-        lines.append(f"| {o.name} | {o.status} | {took} | {link} |")
+        rows.append([o.name, o.status, took, link])
+    lines.append(H.markdown_table("benchmark | status | wall time | full table", rows))
     own = {o.out.name for o in outcomes} | {"SUMMARY.md"}
-    others = sorted(p.name for p in results.glob("*.md") if p.name not in own)
-    if others:  # earlier runs kept beside the scripts' own tables
+    if others := sorted(p.name for p in results.glob("*.md") if p.name not in own):
+        # earlier runs kept beside the scripts' own tables
         lines += ["", "Other tables here: " + ", ".join(f"[{n}]({n})" for n in others)]
     for o in outcomes:
         lines += ["", f"## {o.name} (`{o.script.name}`)", ""]
         if o.returncode != 0:
-            lines += ["Did not finish; end of its error output:", "", "```",
-                      o.stderr_tail or "(nothing on stderr)", "```"]
+            error = o.stderr_tail or "(nothing on stderr)"
+            lines += [
+                "Did not finish; end of its error output:",
+                "",
+                "```",
+                error,
+                "```",
+            ]
         elif not o.out.exists():
             lines.append("No table written.")
         else:
             lines.append(summary_of(o.name, o.out.read_text(encoding="utf-8")))
-    path = results / "SUMMARY.md"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return H.write_markdown(results / "SUMMARY.md", "\n".join(lines))
 
 
-def main(argv: Sequence[str] | None = None, log=print) -> list[Outcome]:
+def main(argv: list[str] | None = None, log=print) -> list[Outcome]:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="smoke run of every script")
-    p.add_argument("--only", nargs="+", default=None, help="e.g. speed windows")
-    p.add_argument("--results", default=None, help="folder for the tables "
-                   "(benchmarks/results, or .../quick with --quick)")
-    p.add_argument("--timeout", type=float, default=None,
-                   help="seconds per script (default 3600; 900 with --quick)")
-    p.add_argument("--summarize-only", action="store_true",
-                   help="run nothing; SUMMARY.md from the tables in --results")
-    p.add_argument("--bench-dir", default=str(HERE), help=argparse.SUPPRESS)
+    p.add_argument("--only", nargs="+", help="e.g. speed windows")
+    p.add_argument("--results", help="(benchmarks/results, .../quick with --quick)")
+    p.add_argument("--timeout", type=float, help="s per script (3600; 900 --quick)")
+    p.add_argument("--summarize-only", action="store_true", help="run nothing")
+    p.add_argument("--bench-dir", default=str(H.HERE), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     bench_dir = Path(args.bench_dir)
-    quick_dir = "quick" if args.quick else ""
-    results = Path(args.results or bench_dir / "results" / quick_dir)
+    results = Path(args.results or bench_dir / "results" / ("quick" * args.quick))
     results.mkdir(parents=True, exist_ok=True)
-    scripts = discover(bench_dir, args.only)
+    scripts = sorted(bench_dir.glob("bench_*.py"))
+    wanted = {n.removeprefix("bench_").removesuffix(".py") for n in args.only or ()}
+    if wanted - {_name(s) for s in scripts}:
+        names = [_name(s) for s in scripts]
+        raise SystemExit(f"No benchmark named {sorted(wanted)}; found {names}.")
+    scripts = [s for s in scripts if not wanted or _name(s) in wanted]
     if args.summarize_only:
-        outcomes = [Outcome(_name(s), s, results / f"{_name(s)}.md", 0, float("nan"))
-                    for s in scripts]
+        outcomes = [
+            Outcome(_name(s), s, results / f"{_name(s)}.md", 0, float("nan"))
+            for s in scripts
+        ]
     else:
         timeout = args.timeout or (900.0 if args.quick else 3600.0)
         outcomes = [run_one(s, results, args.quick, timeout, log) for s in scripts]
