@@ -235,6 +235,102 @@ def finish(markdown: str, out: str | None, log=print) -> str:
     return markdown
 
 
+# ----------------------------------------------------------------- data, memory
+@dataclass
+class Data:
+    """A bundled data set's train and test split (NaN-padded, as skseq loads it)."""
+
+    name: str
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+
+    @property
+    def lengths_train(self) -> np.ndarray:
+        from skseq.utils.validation import series_lengths
+
+        return series_lengths(self.X_train)
+
+    @property
+    def lengths_test(self) -> np.ndarray:
+        from skseq.utils.validation import series_lengths
+
+        return series_lengths(self.X_test)
+
+    @property
+    def equal_length(self) -> bool:
+        lengths = np.concatenate([self.lengths_train, self.lengths_test])
+        return bool(lengths.min() == lengths.max() == self.X_train.shape[2])
+
+    @property
+    def majority_rate(self) -> float:
+        """Share of the test set's most frequent class (a constant guess)."""
+        return np.unique(self.y_test, return_counts=True)[1].max() / len(self.y_test)
+
+    def padded(self, zeros: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Both splits padded to the longest; NaN -> 0 with ``zeros`` (what
+        sktime's torch classifiers need: they take equal lengths only)."""
+        splits, width = (
+            (self.X_train, self.X_test),
+            max(self.X_train.shape[2], self.X_test.shape[2]),
+        )
+        pads = [((0, 0), (0, 0), (0, width - X.shape[2])) for X in splits]
+        out = [np.pad(X, p, constant_values=np.nan) for X, p in zip(splits, pads)]
+        return tuple(np.nan_to_num(X) if zeros else X for X in out)
+
+    def describe(self) -> str:
+        lengths = (~np.isnan(self.X_train).all(axis=1)).sum(axis=1)
+        return (
+            f"{self.name}: {len(self.y_train)} train / {len(self.y_test)} test, "
+            f"{self.X_train.shape[1]} channel(s), length {lengths.min()}–"
+            f"{lengths.max()}, {len(np.unique(self.y_train))} classes"
+        )
+
+
+def load(name: str, size: int = 0, seed: int = 0) -> Data:
+    """A bundled data set; ``size`` > 0 keeps a stratified subset per split."""
+    from sklearn.model_selection import train_test_split
+
+    from skseq.datasets import load_dataset
+
+    parts, label = [], name
+    for split in ("train", "test"):
+        X, y = load_dataset(name, split=split)
+        if 0 < size < len(y):
+            label = f"{name} ({size}+{size} subset)"
+            X, _, y, _ = train_test_split(
+                X, y, train_size=size, stratify=y, random_state=seed
+            )
+        parts += [X, y]
+    return Data(label, *parts)
+
+
+def _status_kb(key: str) -> int | None:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return None
+
+
+def rss_rise(fn) -> tuple[Any, float]:
+    """``fn()`` and the rise of the peak resident set during it, in bytes
+    (``VmHWM`` after minus ``VmRSS`` before, the peak reset first through
+    ``/proc/self/clear_refs``; NaN where that fails: not Linux)."""
+    import gc
+
+    gc.collect()
+    before = _status_kb("VmRSS")
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # the peak starts over
+    except OSError:
+        before = None
+    result = fn()
+    hwm = _status_kb("VmHWM")
+    return result, (hwm - before) * 1024.0 if hwm and before else math.nan
+
+
 # ----------------------------------------------------------------------- rows
 class Rows:
     """A JSONL file of result rows, appended to as each job finishes."""

@@ -134,25 +134,21 @@ def minority_of(name: str, y: np.ndarray) -> str:
     return label
 
 
-def split_for_seed(data: tuple, protocol: str, seed: int) -> tuple:
+def split_for_seed(data: H.Data, protocol: str, seed: int) -> tuple:
     """Training pool and test set (X, y, X_test, y_test) of one seed."""
     from sklearn.model_selection import train_test_split
 
     if protocol == "train-split":
-        return data
-    width = max(data[0].shape[2], data[2].shape[2])  # NaN-pad to one width
-    pad = [((0, 0), (0, 0), (0, width - X.shape[2])) for X in data[::2]]
-    X = np.concatenate(
-        [np.pad(X, p, constant_values=np.nan) for X, p in zip(data[::2], pad)]
-    )
-    y = np.concatenate(data[1::2])
+        return data.X_train, data.y_train, data.X_test, data.y_test
+    X = np.concatenate(data.padded(zeros=False))  # NaN-padded to one width
+    y = np.concatenate([data.y_train, data.y_test])
     X_tr, X_te, y_tr, y_te = train_test_split(
         X, y, train_size=0.5, stratify=y, random_state=seed
     )
     return X_tr, y_tr, X_te, y_te
 
 
-def run_task(name: str, data: tuple, seed: int, cfg: Any) -> list[Record]:
+def run_task(name: str, data: H.Data, seed: int, cfg: Any) -> list[Record]:
     """Every ratio and remedy (and the reference) of one data set and seed.
 
     A ratio whose subsample equals an earlier ratio's (both at the floor of 2
@@ -166,7 +162,7 @@ def run_task(name: str, data: tuple, seed: int, cfg: Any) -> list[Record]:
 
     torch.set_num_threads(1)  # also inside joblib workers
     warnings.filterwarnings("ignore", category=UserWarning)
-    minority = minority_of(name, data[1])
+    minority = minority_of(name, data.y_train)
     X_pool, y_pool, X_test, y_test = split_for_seed(data, cfg.protocol, seed)
     settings = [
         (
@@ -457,27 +453,22 @@ def main(argv: list[str] | None = None, log=print) -> dict[str, Any]:
     """Run the benchmark; returns the records, the config and the Markdown."""
     from joblib import Parallel, delayed
 
-    from skseq.datasets import load_dataset
-
     cfg = parse_args(argv)
     q = cfg.quick
     cfg.datasets = tuple(
         cfg.datasets or (("ItalyPowerDemand",) if q else DEFAULT_DATASETS)
     )
-    cfg.ratios, cfg.seeds = (
-        tuple(cfg.ratios),
-        tuple(range(cfg.seeds or (1 if q else 3))),
-    )
+    cfg.ratios = tuple(cfg.ratios)
+    cfg.seeds = tuple(range(cfg.seeds or (1 if q else 3)))
     cfg.epochs = cfg.epochs or (2 if q else 50)
     cfg.n_filters = tuple(cfg.n_filters or ((8, 16, 8) if q else (64, 128, 64)))
     cfg.methods, cfg.reference = tuple(cfg.methods), not cfg.no_reference
     H.set_torch_threads(1)
     start = time.perf_counter()
-    data = {
-        d: (*load_dataset(d, "train"), *load_dataset(d, "test")) for d in cfg.datasets
-    }
+    data = {d: H.load(d) for d in cfg.datasets}
     facts = {}
-    for name, (X, y, _, y_test) in data.items():
+    for name, d in data.items():
+        X, y, y_test = d.X_train, d.y_train, d.y_test
         labels, counts = np.unique(y, return_counts=True)
         train = dict(zip(labels.tolist(), counts.tolist(), strict=True))
         facts[name] = {"minority": minority_of(name, y), "train": train}

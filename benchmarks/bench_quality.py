@@ -146,40 +146,8 @@ def auto_scaling(dataset: str) -> str | None:
 
 
 # ------------------------------------------------------------------- data
-@dataclass
-class Split:
-    """A data set's train/test split as skseq loads it (NaN-padded panels)."""
-
-    name: str
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    lengths_train: np.ndarray
-    lengths_test: np.ndarray
-
-    @property
-    def equal_length(self) -> bool:
-        lengths = np.concatenate([self.lengths_train, self.lengths_test])
-        return bool(lengths.min() == lengths.max() == self.X_train.shape[2])
-
-    @property
-    def majority_rate(self) -> float:
-        """Share of the test set's most frequent class (a constant guess)."""
-        return np.unique(self.y_test, return_counts=True)[1].max() / len(self.y_test)
-
-
-@cache
-def get_split(name: str) -> Split:
-    from skseq.datasets import load_dataset
-    from skseq.utils.validation import series_lengths
-
-    (X_tr, y_tr), (X_te, y_te) = (
-        load_dataset(name, split=s) for s in ("train", "test")
-    )
-    return Split(
-        name, X_tr, y_tr, X_te, y_te, series_lengths(X_tr), series_lengths(X_te)
-    )
+Split = H.Data  # a data set's train/test split as skseq loads it
+get_split = cache(H.load)
 
 
 # ------------------------------------------------------------------- fits

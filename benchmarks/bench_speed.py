@@ -25,7 +25,6 @@ import argparse
 import contextlib
 import inspect
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -142,52 +141,7 @@ class Settings:
 
 
 # ----------------------------------------------------------------------- data
-@dataclass
-class Data:
-    name: str
-    X_train: np.ndarray  # NaN-padded (n, channels, time), as skseq loads it
-    y_train: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-
-    def zero_padded(self) -> tuple[np.ndarray, np.ndarray]:
-        """Both splits NaN -> 0 at the longest length (sktime's torch
-        classifiers take equal lengths only)."""
-        width = max(self.X_train.shape[2], self.X_test.shape[2])
-        pad = [
-            ((0, 0), (0, 0), (0, width - X.shape[2]))
-            for X in (self.X_train, self.X_test)
-        ]
-        return tuple(
-            np.nan_to_num(np.pad(X, p))
-            for X, p in zip((self.X_train, self.X_test), pad)
-        )
-
-    def describe(self) -> str:
-        lengths = (~np.isnan(self.X_train).all(axis=1)).sum(axis=1)
-        return (
-            f"{self.name}: {len(self.y_train)} train / {len(self.y_test)} test, "
-            f"{self.X_train.shape[1]} channel(s), length {lengths.min()}–"
-            f"{lengths.max()}, {len(np.unique(self.y_train))} classes"
-        )
-
-
-def load(name: str, size: int = 0, seed: int = 0) -> Data:
-    """A bundled data set; ``size`` > 0 keeps a stratified subset per split."""
-    from sklearn.model_selection import train_test_split
-
-    from skseq.datasets import load_dataset
-
-    parts, label = [], name
-    for split in ("train", "test"):
-        X, y = load_dataset(name, split=split)
-        if 0 < size < len(y):
-            label = f"{name} ({size}+{size} subset)"
-            X, _, y, _ = train_test_split(
-                X, y, train_size=size, stratify=y, random_state=seed
-            )
-        parts += [X, y]
-    return Data(label, *parts)
+load = H.load
 
 
 def _subset(X, y, n: int):
@@ -315,9 +269,9 @@ class Cell:
     note: str = ""
 
 
-def run_model(data: Data, model: str, s: Settings, log=print) -> dict[str, Cell]:
+def run_model(data: H.Data, model: str, s: Settings, log=print) -> dict[str, Cell]:
     """Interleaved, seeded rounds of the three contenders on one model."""
-    padded = data.zero_padded()
+    padded = data.padded()
     fits = {
         "skseq": lambda X, y, e, r: fit_skseq(model, s, X, y, e, r),
         "hand loop": lambda X, y, e, r: fit_hand(model, s, X, y, e, r),
@@ -445,7 +399,7 @@ def section_bucketing(s: Settings, log=print) -> tuple[str, dict]:
         size = 128 if rnn and not s.bucket_plaid_size else s.bucket_plaid_size
         data = load("PLAID", size, s.seed)
         raw = (data.X_train, data.X_test)
-        inputs = {"bucketed": raw, "trimmed": raw, "padded": data.zero_padded()}
+        inputs = {"bucketed": raw, "trimmed": raw, "padded": data.padded()}
         res = {v: {"epoch": [], "fit": [], "predict": [], "acc": []} for v in VARIANTS}
         for v in VARIANTS:  # warm-up
             X, y = _subset(inputs[v][0], data.y_train, 32)
@@ -493,15 +447,9 @@ def section_bucketing(s: Settings, log=print) -> tuple[str, dict]:
 # ------------------------------------------------------------------ memory
 def probe(model: str, n: int, mode: str) -> dict[str, Any]:
     """Peak resident rise of one prediction of n 3 x 500 series (this process)."""
-    import gc
-
     import torch
 
     from skseq import classifiers
-
-    def status(key: str) -> float:
-        text = Path("/proc/self/status").read_text()
-        return int(re.search(rf"{key}:\s+(\d+)", text).group(1)) / 1024
 
     torch.set_num_threads(1)
     rng = np.random.default_rng(0)
@@ -510,23 +458,23 @@ def probe(model: str, n: int, mode: str) -> dict[str, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         clf = cls(max_epochs=1, random_state=0, n_threads=1).fit(X[:64], y[:64])
-    gc.collect()
-    before = status("VmRSS")
-    Path("/proc/self/clear_refs").write_text("5")  # the peak starts over
-    t0 = time.perf_counter()
-    if mode == "skseq":
-        proba = clf.predict_proba(X)
-    else:  # the same network in a hand-written no_grad loop
-        net, out = clf.module_.eval(), []
+
+    def predict():
+        if mode == "skseq":
+            return clf.predict_proba(X)
+        net, out = clf.module_.eval(), []  # the same network, a no_grad loop
         with torch.no_grad():
             for i in range(0, n, 128):
                 batch = torch.from_numpy(X[i : i + 128].astype(np.float32))
                 out.append(torch.softmax(net(batch), -1))
-        proba = torch.cat(out).numpy()
+        return torch.cat(out).numpy()
+
+    t0 = time.perf_counter()
+    proba, rise = H.rss_rise(predict)
     assert proba.shape == (n, 2)
-    rise = status("VmHWM") - before
     seconds = time.perf_counter() - t0
-    return {"input_f32_mb": X.size * 4 / 2**20, "rise_mb": rise, "seconds": seconds}
+    mb = {"input_f32_mb": X.size * 4 / 2**20, "rise_mb": rise / 2**20}
+    return mb | {"seconds": seconds}
 
 
 def _probe(model: str, n: int, mode: str) -> dict[str, Any]:

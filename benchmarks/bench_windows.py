@@ -16,7 +16,6 @@ small ``CNNClassifier``). Method and results: ``docs/benchmarks.rst``. ::
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import sys
 import tracemalloc
@@ -77,26 +76,9 @@ def windowed(inner: str, fit_steps: int, length: int, step: int, batch: int):
     return clf.fit(*make_recording(fit_steps, 3, seed=1))
 
 
-def _status_kb(key: str) -> int | None:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return None
-
-
 def peak_extra(fn) -> tuple[float, float]:
     """Peak extra bytes of ``fn()``: (tracemalloc peak, peak RSS growth)."""
-    gc.collect()
-    before = _status_kb("VmRSS")
-    try:
-        Path("/proc/self/clear_refs").write_text("5")  # the peak starts over
-        reset = True
-    except OSError:
-        reset = False
-    result = fn()
-    hwm = _status_kb("VmHWM")
-    rss = (hwm - before) * 1024.0 if reset and hwm and before else np.nan
+    result, rss = H.rss_rise(fn)
     del result
     gc.collect()
     tracemalloc.start()

@@ -269,9 +269,7 @@ def test_quality_minirocket_variant_per_data_set(bench_quality):
         for i, n in enumerate(lengths):
             X[i, :, :n] = i
         y = np.arange(len(lengths)) % 2
-        return bench_quality.Split(
-            "s", X, y, X, y, np.array(lengths), np.array(lengths)
-        )
+        return bench_quality.Split("s", X, y, X, y)  # lengths from the NaN
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # sktime warns when numba is missing
