@@ -395,9 +395,8 @@ def render(records, facts, cfg, command: str, seconds: float) -> str:
         "## Best remedy per setting (macro-F1)",
         "",
         table(
-            ["data set", "imbalance", "n_min / n_train", "plain CE", "best remedy"]
-            + ["its macro-F1", "gain", "seeds it beats plain CE"]
-            + ["ceiling: full train split"],
+            "data set | imbalance | n_min / n_train | plain CE | best remedy | "
+            "its macro-F1 | gain | seeds it beats plain CE | ceiling: full train split",
             report.best(),
         ),
         "",
@@ -408,8 +407,8 @@ def render(records, facts, cfg, command: str, seconds: float) -> str:
         "seed; best in: settings where it has the highest mean macro-F1.",
         "",
         table(
-            ["remedy", "macro-F1", "gain vs plain CE", "better/worse/equal"]
-            + ["balanced acc.", "minority recall", "best in", "fit s"],
+            "remedy | macro-F1 | gain vs plain CE | better/worse/equal | "
+            "balanced acc. | minority recall | best in | fit s",
             report.overall(),
         ),
         "",
@@ -419,8 +418,8 @@ def render(records, facts, cfg, command: str, seconds: float) -> str:
     ):
         lines += [f"## {title} (mean over seeds; best per column in bold)", ""]
         lines += [table(*report.pivot(metric)), ""]
-    head = ["data set", "imbalance", "n_min / n_train", "remedy", "macro-F1"]
-    head += ["balanced accuracy", "minority recall", "fit s"]
+    head = "data set | imbalance | n_min / n_train | remedy | macro-F1 | "
+    head += "balanced accuracy | minority recall | fit s"
     lines += ["## All rows", "", table(head, report.detail()), ""]
     return "\n".join(lines)
 

@@ -520,22 +520,21 @@ def render_capability(rows, datasets, models, seeds, demo_seeds, prefix="") -> l
     out = [
         f"## {prefix}Targets",
         "",
-        H.markdown_table(["target", "result", "detail"], targets),
+        H.markdown_table("target | result | detail", targets),
         "",
         f"## {prefix}Per data set: best skseq default vs MiniRocket",
         "",
         H.markdown_table(
-            ["data set", "best skseq default", "its mean acc", "MiniRocket mean acc"]
-            + ["difference", f"within {REFERENCE_MARGIN}"],
+            "data set | best skseq default | its mean acc | MiniRocket mean acc | "
+            f"difference | within {REFERENCE_MARGIN}",
             per_dataset,
         ),
         "",
         f"## {prefix}Per model and data set",
         "",
         H.markdown_table(
-            ["data set", "model", "fits", "acc min", "acc mean", "macro-F1 min"]
-            + ["macro-F1 mean", "fit s (mean)", "epochs (mean)", "failed"]
-            + ["MiniRocket acc"],
+            "data set | model | fits | acc min | acc mean | macro-F1 min | "
+            "macro-F1 mean | fit s (mean) | epochs (mean) | failed | MiniRocket acc",
             table,
         ),
     ]
@@ -548,8 +547,8 @@ def render_capability(rows, datasets, models, seeds, demo_seeds, prefix="") -> l
             f"## {prefix}Demo: `python -m skseq.demo --random-state S`",
             "",
             H.markdown_table(
-                ["seeds", "acc min", "acc mean", "macro-F1 min", "macro-F1 mean"]
-                + ["fit s (mean)", f"seeds < {DEMO_TARGET}", "failed"],
+                "seeds | acc min | acc mean | macro-F1 min | macro-F1 mean | "
+                f"fit s (mean) | seeds < {DEMO_TARGET} | failed",
                 [[*row, str(demo.failed)]],
             ),
         ]
