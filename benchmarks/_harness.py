@@ -24,7 +24,8 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from collections import namedtuple
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -153,13 +154,8 @@ def one_thread():
 
 
 # --------------------------------------------------------------------- timing
-@dataclass
-class Timing:
-    """Wall and CPU seconds of one call, and what it returned."""
-
-    wall: float
-    cpu: float
-    result: Any = None
+# wall and CPU seconds of one call, and what it returned
+Timing = namedtuple("Timing", "wall cpu result")
 
 
 def time_call(fn) -> Timing:
@@ -169,12 +165,7 @@ def time_call(fn) -> Timing:
     return Timing(time.perf_counter() - wall0, time.process_time() - cpu0, result)
 
 
-@dataclass
-class Summary:
-    median: float
-    low: float
-    high: float
-    values: list[float] = field(default_factory=list)
+Summary = namedtuple("Summary", "median low high values")
 
 
 def summarize(values) -> Summary:

@@ -21,7 +21,7 @@ import argparse
 import sys
 import time
 import warnings
-from dataclasses import dataclass, replace
+from collections import namedtuple
 from pathlib import Path
 from typing import Any
 
@@ -77,21 +77,14 @@ REFERENCE = "plain CE, full train split"
 SCORES = ("macro_f1", "balanced_accuracy", "minority_recall")
 
 
-@dataclass
-class Record:
-    """Scores of one fit on the test split."""
-
-    dataset: str
-    ratio: float | None  # None: the full-train-split reference
-    seed: int
-    method: str
-    n_train: int
-    n_minority: int
-    macro_f1: float
-    balanced_accuracy: float
-    minority_recall: float
-    fit_seconds: float
-    same_as: float | None = None  # identical subsample to this ratio: not refitted
+# Scores of one fit on the test split; ratio None: the full-train-split
+# reference; same_as: the ratio with the identical subsample (not refitted)
+Record = namedtuple(
+    "Record",
+    "dataset ratio seed method n_train n_minority macro_f1 balanced_accuracy "
+    "minority_recall fit_seconds same_as",
+    defaults=[None],
+)
 
 
 def make_estimator(method: str, n_min: int, seed: int, cfg: Any) -> Any:
@@ -188,7 +181,7 @@ def run_task(name: str, data: H.Data, seed: int, cfg: Any) -> list[Record]:
             label = REFERENCE if ratio is None else method
             if twin is not None:
                 old = next(r for r in records if (r.ratio, r.method) == (twin, label))
-                records.append(replace(old, ratio=ratio, same_as=twin))
+                records.append(old._replace(ratio=ratio, same_as=twin))
                 continue
             n_min = int(np.unique(y, return_counts=True)[1].min())
             est = make_estimator(method, n_min, seed, cfg)

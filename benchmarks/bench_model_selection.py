@@ -22,6 +22,7 @@ import argparse
 import os
 import sys
 import warnings
+from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,22 +45,11 @@ class SearchTiming:
     best_score: float = float("nan")
 
 
-KEYS = ("argmax", "balanced", "prior", "weights")  # test macro-F1 of GainRow
-
-
-@dataclass
-class GainRow:
-    """Test macro-F1 of one model family on one seed."""
-
-    model: str
-    seed: int
-    argmax: float
-    balanced: float
-    prior: float
-    weights: float
-    cv_argmax: float
-    cv_prior: float
-    cv_weights: float
+# test macro-F1 of one model family on one seed (and its CV scores)
+KEYS = ("argmax", "balanced", "prior", "weights")
+GainRow = namedtuple(
+    "GainRow", ["model", "seed", *KEYS, "cv_argmax", "cv_prior", "cv_weights"]
+)
 
 
 def _flatten(X: np.ndarray) -> np.ndarray:

@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,12 +175,8 @@ class EpochClock:
         return out
 
 
-@dataclass
-class Fit:
-    epochs: list[tuple[float, float]]  # (wall, CPU) per epoch
-    fit: tuple[float, float]  # (wall, CPU) of the whole fit
-    predict: Any
-    losses: list[float] | None = None
+# (wall, CPU) per epoch and of the whole fit, predict, training losses
+Fit = namedtuple("Fit", "epochs fit predict losses", defaults=[None])
 
 
 def skseq_classifier(model: str, s: Settings, epochs: int, seed: int, **params):
