@@ -4,13 +4,13 @@ Scripts put this folder on ``sys.path`` and ``import _harness as H`` (they
 are scripts, not a package). It holds the environment record of every row
 (``environment``) and the head of every results page (``page``); thread
 pinning (``set_torch_threads``, ``one_thread``); the bundled data sets'
-splits (``load``, ``Data``) and the peak-memory rise of a call
-(``rss_rise``); timing (``time_call``,
-``summarize``, ``fmt_range``, ``interleaved``); Markdown tables
-(``markdown_table``, ``write_markdown``, ``finish``); resumable JSONL rows
-(``Rows``, ``shard``, ``Budget``): a row is done when its key, e.g. (job, CPU
-capability, defaults fingerprint), is in the file without an ``error``; and
-the hand-written PyTorch loop that speed compares skseq with (``hand_fit``).
+splits (``load``, ``Data``) and the peak-memory rise of a call (``rss_rise``);
+timing (``time_call``, ``summarize``, ``fmt_range``, ``interleaved``);
+Markdown tables (``markdown_table``, ``write_markdown``, ``finish``);
+resumable JSONL rows (``Rows``, ``shard``, ``Budget``): a row is done when its
+key, e.g. (job, CPU capability, defaults fingerprint), is in the file without
+an ``error``; and the hand-written PyTorch loop that speed compares skseq
+with (``hand_fit``).
 """
 
 from __future__ import annotations
