@@ -9,6 +9,8 @@ in-memory tensor.
 
 It extends skorch through skorch's extension points, one concern per piece:
 
+- scikit-learn's conventions (parameters only in ``__init__``, their
+  validation, tags): :class:`~skseq.classifiers._conventions.SklearnConventionsMixin`;
 - labels of any type: :class:`~skseq.classifiers._labels.LabelEncodingMixin`;
 - class and sample weights in the loss:
   :class:`~skseq.classifiers._weights.WeightedLossMixin`;
@@ -26,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Mapping
 from numbers import Integral, Real
 from typing import Any
 
@@ -36,10 +37,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
-    InvalidParameterError,
     Options,
     StrOptions,
-    validate_parameter_constraints,
 )
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
@@ -63,6 +62,7 @@ from ..utils._memory import release_freed_memory
 from ..utils.validation import validate_panel
 from ._compile import drop_compilation
 from ._components import init_parameters, named_module_error
+from ._conventions import SklearnConventionsMixin
 from ._data import PanelBatchIterator, PanelDataset, batch_to, length_sorted
 from ._labels import LabelEncodingMixin
 from ._panel_data import PanelDataMixin
@@ -110,6 +110,7 @@ class _AcceleratedClass:
 
 # CALLBACK_BASES: scikit-learn's CallbackSupportMixin where sklearn.callback exists
 class BaseSequenceClassifier(
+    SklearnConventionsMixin,
     *CALLBACK_BASES,
     LabelEncodingMixin,
     WeightedLossMixin,
@@ -257,11 +258,8 @@ class BaseSequenceClassifier(
     # accelerated(cls), by a name pickle can look up (see _AcceleratedClass)
     _accelerated_class = _AcceleratedClass()
 
-    # skorch sets these in __init__; scikit-learn's conventions want nothing but
-    # parameters there, so they live on the class until fit sets them.
-    initialized_ = False
-    history_ = None
-    virtual_params_: Mapping[str, Any] = {}
+    # appended to scikit-learn's message where the fix is not obvious from it
+    _parameter_hints = _PARAM_HINTS
 
     # scikit-learn's parameter validation, run at the start of every fit
     # (messages name the skseq parameter: "The 'lr' parameter of
@@ -346,51 +344,6 @@ class BaseSequenceClassifier(
         self.restore_best = restore_best
         self.input_scaling = input_scaling
         self.resampler = resampler
-        for name in ("history_", "initialized_", "virtual_params_"):
-            vars(self).pop(name, None)
-
-    # ------------------------------------------------------------------ params
-    def _get_param_names(self) -> list[str]:
-        # override: skorch lists every non-fitted attribute; private bookkeeping
-        # (_params_to_validate, _fit_input_2d, …) is not a parameter.
-        return [
-            k for k in self.__dict__ if not k.endswith("_") and not k.startswith("_")
-        ]
-
-    def _validate_params(self) -> None:
-        """Check every declared parameter (``_parameter_constraints``); an
-        ``InvalidParameterError`` (a ``ValueError`` and ``TypeError``) names
-        the parameter as the user wrote it."""
-        # override: scikit-learn's constraints (with hints) replace skorch's check
-        params = {
-            k: v for k, v in vars(self).items() if k in self._parameter_constraints
-        }
-        try:
-            validate_parameter_constraints(
-                self._parameter_constraints, params, caller_name=type(self).__name__
-            )
-        except InvalidParameterError as exc:
-            hint = next(
-                (
-                    h
-                    for name, h in _PARAM_HINTS.items()
-                    if f"'{name}' param" in str(exc)
-                ),
-                None,
-            )
-            if hint is None:
-                raise
-            raise InvalidParameterError(f"{exc} {hint}") from None
-
-    def __sklearn_tags__(self):
-        # override: 2-D and 3-D panels, no NaN, multi-class
-        tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        tags.input_tags.two_d_array = True
-        tags.input_tags.allow_nan = False
-        tags.classifier_tags.multi_class = True
-        tags.non_deterministic = self.random_state is None
-        return tags
 
     # -------------------------------------------------------------- callbacks
     @property
