@@ -261,6 +261,13 @@ def test_one_shard_is_the_unsharded_iterator():
         assert torch.equal(xa["x"], xb["x"]) and torch.equal(ya, yb)
 
 
+def test_accelerate_prepare_leaves_the_panel_iterator_as_it_is(cpu_accelerator):
+    # get_iterator goes through skorch's mixin, which hands the iterator to
+    # accelerator.prepare; skseq splits and places the batches itself
+    iterator = PanelBatchIterator(_panel(), 8)
+    assert cpu_accelerator.prepare(iterator) is iterator
+
+
 def test_iterator_places_batches_on_its_device():
     # the meta device stands in for a GPU on a CPU-only machine
     it = PanelBatchIterator(_panel(), 16, device="meta")
@@ -280,6 +287,11 @@ class _FakeAccelerator:
     process_index = 3
     device_placement = True
     device = torch.device("meta")
+
+    @staticmethod
+    def prepare(obj):
+        # accelerate's prepare returns what it does not know as it is
+        return obj
 
 
 def test_training_batches_are_split_by_process_and_evaluation_is_not(

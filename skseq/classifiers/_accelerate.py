@@ -182,10 +182,10 @@ class _SequenceAccelerateMixin(AccelerateMixin):
         return torch.device(self.accelerator.device)
 
     def get_iterator(self, dataset, training: bool = False):
-        # skips skorch's mixin, whose accelerator.prepare knows DataLoaders
-        # only (and would leave a PanelBatchIterator as it is): the batches
-        # are split and placed here
-        iterator = super(AccelerateMixin, self).get_iterator(dataset, training=training)
+        # skorch's mixin hands the iterator to accelerator.prepare, which knows
+        # DataLoaders only and returns a PanelBatchIterator as it is: the
+        # batches are split across processes and placed on the device here
+        iterator = super().get_iterator(dataset, training=training)
         if isinstance(iterator, PanelBatchIterator):
             iterator.device = self._placement()
             if training:
