@@ -216,8 +216,13 @@ class _SequenceAccelerateMixin(AccelerateMixin):
             optimizer.zero_grad()
 
     def evaluation_step(self, batch, training: bool = False):
-        # evaluation iterators are not split, so there is nothing to gather:
-        # skorch's mixin would return every row once per process
+        # the one bypass of skorch's mixin: it gathers every evaluation output
+        # across processes, but evaluation here is not split (every process
+        # runs all rows, so validation losses and early stopping agree), so
+        # the gather would return every row once per process; and a collective
+        # would hang a predict run on the main process alone. Upstream fix:
+        # gather only inside a prepared DataLoader
+        # (accelerator.gradient_state.in_dataloader).
         return super(AccelerateMixin, self).evaluation_step(batch, training=training)
 
     def on_train_end(self, net, X=None, y=None, **kwargs):
