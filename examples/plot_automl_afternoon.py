@@ -12,8 +12,9 @@ wall-clock ``time_budget``:
 1. it cross-validates a strong non-deep baseline first (MiniRocket
    features and a class-weighted ridge), so the result never scores below
    it in cross-validation;
-2. Optuna's TPE proposes networks, imbalance strategies and
-   hyper-parameters; a pruner stops poor networks after a few epochs;
+2. its first trial is the first network's defaults with balanced class
+   weights; then Optuna's TPE proposes networks, imbalance strategies and
+   hyper-parameters, and a pruner stops poor networks after a few epochs;
 3. greedy ensemble selection mixes the networks' out-of-fold
    probabilities when that scores higher, and the decision threshold of
    the winner is tuned;
