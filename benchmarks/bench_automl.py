@@ -61,8 +61,9 @@ CONTENDERS = ("minirocket", "fcn", "auto")
 # bumped when AutoSequenceClassifier's search changes: rows of an older search
 # are kept in the file but neither resumed nor tabled (2: the search starts
 # from the first network's defaults with class weights; an int random_state
-# seeds the baseline's MiniRocket itself)
-AUTO_VERSION = 2
+# seeds the baseline's MiniRocket itself; 3: the anchor, baseline + defaults
+# trial averaged, kept unless beaten by more than one standard error)
+AUTO_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -82,9 +82,12 @@ def test_short_budget_fit_within_budget_and_never_below_baseline(searched, gunpo
     board = clf.leaderboard_
     assert isinstance(board, pd.DataFrame) and list(board.columns) == COLUMNS
     baseline = _baseline(board)
-    assert clf.best_score_ >= baseline
+    # never below the baseline in CV, but for the anchor's standard error
+    anchor = board[board["candidate"] == "ensemble of FCN#0, MiniRocket"]
+    se = anchor["std_test_score"].max() / np.sqrt(clf.n_splits_ - 1)
+    assert clf.best_score_ >= baseline - (se if len(anchor) else 0.0) - 1e-12
     # networks were tried, with Optuna's pruning in play
-    trials = board[~board["candidate"].str.startswith("MiniRocket")]
+    trials = board[~board["candidate"].str.match("MiniRocket|ensemble")]
     assert len(trials) >= 2 and clf.n_trials_ >= 2
     assert set(board["status"]) <= {"ok", "pruned", "failed", "budget"}
     assert set(trials["candidate"].str.split(" ").str[0]) <= {
@@ -428,6 +431,124 @@ def test_scikit_learn_callbacks_see_every_candidate_and_can_stop(gunpoint):
 
 
 # --------------------------------------------------------------- ensembles
+def _stand_in_search(y, splits, ensemble_size=5):
+    from sklearn.metrics import get_scorer
+
+    owner = AutoSequenceClassifier(ensemble_size=ensemble_size)
+    owner.classes_ = np.unique(y)
+    return automl._Search(
+        owner=owner,
+        X=np.zeros((len(y), 1, 5)),
+        y=y,
+        splits=splits,
+        scorer=get_scorer("accuracy"),
+        models=[],
+        interpolate=False,
+        t0=0.0,
+        end=1e9,
+        rng=None,
+    )
+
+
+def test_the_anchor_averages_the_baseline_and_the_defaults_trial():
+    """The anchor is the baseline's and the defaults trial's out-of-fold
+    probabilities averaged, scored per fold with its standard error; other
+    trials and unfinished rows take no part."""
+    y = np.repeat(["a", "b"], 10)
+    splits = [
+        (np.setdiff1d(np.arange(20), te), te)
+        for te in (np.r_[0:5, 10:15], np.r_[5:10, 15:20])
+    ]
+    search = _stand_in_search(y, splits)
+    truth = (y == "b").astype(int)
+    # the baseline is sure and right except on series 0-2 and 10, where it
+    # is sure and wrong; the defaults trial is unsure, right everywhere
+    sure = np.where(truth[:, None] == np.arange(2), 0.9, 0.1)
+    sure[[0, 1, 2, 10]] = sure[[0, 1, 2, 10], ::-1]
+    unsure = np.where(truth[:, None] == np.arange(2), 0.6, 0.4)
+    rows = [
+        ("MiniRocket", None, False, "ok", sure),
+        ("FCN", 0, True, "ok", unsure),
+        ("ResNet", 1, False, "ok", unsure[:, ::-1]),
+    ]
+    for name, trial, defaults, status, proba in rows:
+        search.rows.append(
+            {
+                "candidate": name,
+                "model": name,
+                "trial": trial,
+                "defaults": defaults,
+                "status": status,
+                "mean_test_score": 0.5,
+                "oof": [proba[te] for _, te in splits],
+            }
+        )
+    found = search._anchor()
+    assert [m["candidate"] for m in found["members"]] == ["FCN", "MiniRocket"]
+    # averaged: wrong where the baseline is sure and wrong (4 of 20)
+    scores = search._oof_scores(found["oof"])
+    assert scores == pytest.approx([0.6, 1.0])
+    assert found["score"] == pytest.approx(0.8)
+    assert found["se"] == pytest.approx(np.std(scores, ddof=1) / np.sqrt(2))
+    # the baseline's ridge scores become probabilities that keep their order
+    p = automl._scores_to_proba(np.array([-2.0, 0.0, 0.5]))
+    assert np.allclose(p.sum(1), 1) and np.all(np.diff(p[:, 1]) > 0)
+    assert p[1] == pytest.approx([0.5, 0.5])
+    # no anchor without a finished defaults trial, or without ensembling
+    search.rows[1]["status"] = "pruned"
+    assert search._anchor() is None
+    search.rows[1]["status"] = "ok"
+    search.owner.ensemble_size = 1
+    assert search._anchor() is None
+
+
+@pytest.mark.parametrize("margin", [np.inf, -np.inf])
+def test_the_anchor_stays_unless_beaten_by_more_than_its_standard_error(
+    gunpoint, monkeypatch, margin
+):
+    """With an infinite standard error nothing beats the anchor: the
+    baseline + defaults soft vote is refitted and predicts; with a score far
+    below every candidate it is listed as not kept and the best one wins."""
+    X, y = gunpoint
+    anchor = automl._Search._anchor
+
+    def rigged(self):
+        found = anchor(self)
+        assert found is not None  # the baseline and FCN#0 both finished
+        if margin > 0:
+            found["se"] = margin
+        else:
+            found["score"], found["se"] = -1.0, 0.0
+        return found
+
+    monkeypatch.setattr(automl._Search, "_anchor", rigged)
+    clf = AutoSequenceClassifier(
+        time_budget=30,
+        models=["FCN"],
+        max_trials=2,
+        max_epochs=4,
+        pruner=None,
+        tune_threshold=False,
+        random_state=0,
+    ).fit(X, y)
+    board = clf.leaderboard_
+    row = board[board["candidate"] == "ensemble of FCN#0, MiniRocket"].iloc[0]
+    if margin > 0:
+        assert row["selected"]
+        assert clf.best_params_["model"] == "ensemble"
+        voting = clf.best_estimator_
+        assert type(voting).__name__ == "VotingClassifier"
+        assert type(voting.estimators_[1]).__name__ == "_ScoresAsProba"
+        proba = clf.predict_proba(X[:5])
+        assert proba.shape == (5, 2) and np.allclose(proba.sum(1), 1)
+        np.testing.assert_array_equal(
+            pickle.loads(pickle.dumps(clf)).predict(X), clf.predict(X)
+        )
+    else:
+        assert not row["selected"] and row["note"].startswith("not kept")
+        assert clf.best_params_["model"] != "ensemble"
+
+
 def _search_state(monkeypatch):
     """Patch the search's final stage to keep its state for inspection."""
     seen = {}
@@ -473,26 +594,12 @@ def test_greedy_selection_adds_complementary_candidates():
     """Three candidates, each wrong on a different third of the series: each
     scores 2/3, their average is right everywhere; the greedy selection finds
     it and stops adding when nothing improves."""
-    from sklearn.metrics import get_scorer
-
     y = np.repeat(["a", "b"], 15)
     splits = [
         (np.setdiff1d(np.arange(30), te), te) for te in np.split(np.arange(30), 3)
     ]
-    owner = AutoSequenceClassifier(ensemble_size=5)
-    owner.classes_ = np.array(["a", "b"])
-    search = automl._Search(
-        owner=owner,
-        X=np.zeros((30, 1, 5)),
-        y=y,
-        splits=splits,
-        scorer=get_scorer("accuracy"),
-        models=[],
-        interpolate=False,
-        t0=0.0,
-        end=1e9,
-        rng=None,
-    )
+    search = _stand_in_search(y, splits)
+    owner = search.owner
     truth = (y == "b").astype(int)
     thirds = np.arange(30) // 10
     for k, score in zip(range(3), [0.7, 0.68, 0.66]):
