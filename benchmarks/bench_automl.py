@@ -62,7 +62,8 @@ CONTENDERS = ("minirocket", "fcn", "auto")
 # are kept in the file but neither resumed nor tabled (2: the search starts
 # from the first network's defaults with class weights; an int random_state
 # seeds the baseline's MiniRocket itself; 3: the anchor, baseline + defaults
-# trial averaged, kept unless beaten by more than one standard error)
+# trial averaged, kept unless beaten by more than one standard error, the
+# baseline alone in its place where the anchor scores below it)
 AUTO_VERSION = 3
 
 
