@@ -63,8 +63,9 @@ CONTENDERS = ("minirocket", "fcn", "auto")
 # from the first network's defaults with class weights; an int random_state
 # seeds the baseline's MiniRocket itself; 3: the anchor, baseline + defaults
 # trial averaged, kept unless beaten by more than one standard error, the
-# baseline alone in its place where the anchor scores below it)
-AUTO_VERSION = 3
+# baseline alone in its place where the anchor scores below it; 4: a challenger
+# must beat it by its standard error times the winner's curse of the search)
+AUTO_VERSION = 4
 
 
 @dataclass(frozen=True)

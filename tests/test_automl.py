@@ -502,6 +502,24 @@ def test_the_anchor_averages_the_baseline_and_the_defaults_trial():
     assert search._anchor() is None
 
 
+def test_the_winners_curse_grows_with_the_number_of_scored_candidates():
+    """The best of N equally good candidates beats the anchor by about the
+    expected maximum of N standard normal draws, in standard errors: that
+    many are asked of a challenger; pruned and failed rows do not count."""
+    y = np.repeat(["a", "b"], 4)
+    search = _stand_in_search(y, [(np.arange(4), np.arange(4, 8))])
+    assert search._winners_curse() == 1.0  # nothing scored yet
+    for status, score in [("ok", 0.5), ("pruned", 0.9), ("failed", np.nan)]:
+        search.rows.append({"status": status, "mean_test_score": score})
+    assert search._winners_curse() == 1.0  # one scored candidate
+    search.rows += [{"status": "ok", "mean_test_score": 0.5}] * 99
+    # the best of 100 standard normal draws, simulated
+    draws = np.random.default_rng(0).standard_normal((4000, 100)).max(axis=1)
+    assert search._winners_curse() == pytest.approx(draws.mean(), abs=0.05)
+    search.rows = search.rows[:4]  # two scored: 0.56 expected, 1 at least
+    assert search._winners_curse() == 1.0
+
+
 @pytest.mark.parametrize("margin", [np.inf, -np.inf])
 def test_the_anchor_stays_unless_beaten_by_more_than_its_standard_error(
     gunpoint, monkeypatch, margin
