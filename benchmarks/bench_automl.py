@@ -64,8 +64,9 @@ CONTENDERS = ("minirocket", "fcn", "auto")
 # seeds the baseline's MiniRocket itself; 3: the anchor, baseline + defaults
 # trial averaged, kept unless beaten by more than one standard error, the
 # baseline alone in its place where the anchor scores below it; 4: a challenger
-# must beat it by its standard error times the winner's curse of the search)
-AUTO_VERSION = 4
+# must beat it by its standard error times the winner's curse of the search;
+# 5: the standard error of the paired difference, bootstrapped over series)
+AUTO_VERSION = 5
 
 
 @dataclass(frozen=True)

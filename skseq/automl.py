@@ -587,10 +587,11 @@ class AutoSequenceClassifier(*CALLBACK_BASES, ClassifierMixin, BaseEstimator):
     3. averages the baseline (its ridge scores as ``softmax(3 * score)``)
        with the first trial, the *anchor*, and keeps it unless another
        candidate beats it in cross-validation by more than the standard
-       error of the anchor's fold scores times the expected maximum of ``N``
+       error of their paired difference (bootstrap over the series'
+       out-of-fold probabilities) times the expected maximum of ``N``
        standard normal draws for ``N`` scored candidates (about 2.5 for 100:
        the best of ``N`` equally good candidates beats the anchor by about
-       that much through fold noise alone, the winner's curse); where the
+       that much through noise alone, the winner's curse); where the
        anchor scores below the baseline alone, the baseline takes its place,
        so the result never scores below the baseline in CV. With
        few rare series the folds cannot rank candidates a few hundredths
@@ -1570,8 +1571,9 @@ class _Search:
         if anchor is not None:
             # the default choice: the anchor, or the baseline alone where the
             # anchor scores below it (the result never scores below the
-            # baseline in CV); it stays unless a candidate beats it by more
-            # than its standard error times the winner's curse of the search
+            # baseline in CV); it stays unless the best candidate beats it by
+            # more than the bootstrap standard error of their paired
+            # difference times the winner's curse of the search
             base = anchor["members"][1]
             default = anchor
             if anchor["score"] < base["mean_test_score"] - 1e-12:
@@ -1581,16 +1583,13 @@ class _Search:
                     not_kept=f"not kept: below the baseline alone "
                     f"({base['mean_test_score']:.4f})",
                 )
-                scores = self._oof_scores(base["oof"])
-                se = float(np.std(scores, ddof=1) / math.sqrt(len(scores)))
-                default = {
-                    "score": base["mean_test_score"],
-                    "se": se if np.isfinite(se) else 0.0,
-                }
-            challenger = max(
-                best["mean_test_score"], greedy["score"] if greedy else -np.inf
-            )
-            margin = default["se"] * self._winners_curse()
+                default = {"score": base["mean_test_score"], "oof": base["oof"]}
+            top = best
+            if greedy is not None and greedy["score"] > best["mean_test_score"]:
+                top = greedy
+            challenger = top["score"] if top is greedy else top["mean_test_score"]
+            se = self._paired_se(top.get("oof"), default["oof"])
+            margin = se * self._winners_curse()
             if challenger <= default["score"] + margin + 1e-12:
                 if default is not anchor:
                     best, greedy = base, None
@@ -1604,7 +1603,7 @@ class _Search:
                     anchor,
                     deadline,
                     not_kept=f"not kept: {challenger:.4f} beats it by more than "
-                    f"{margin:.4f} (its standard error {anchor['se']:.4f} x "
+                    f"{margin:.4f} (the paired standard error {se:.4f} x "
                     f"{self._winners_curse():.2f}, the winner's curse)",
                 )
         if greedy is not None:
@@ -1701,9 +1700,45 @@ class _Search:
         """Mean of :meth:`_oof_scores`."""
         return float(np.mean(self._oof_scores(oof, threshold)))
 
+    def _pooled_score(self, proba: np.ndarray, y: np.ndarray) -> float:
+        """The scorer on pooled out-of-fold probabilities."""
+        stored = _StoredPredictions()
+        stored.classes_ = self.owner.classes_
+        stored.proba_, stored.threshold_ = proba, None
+        return float(self.scorer(stored, np.zeros((len(y), 1)), y))
+
+    def _paired_se(
+        self, a: list[np.ndarray] | None, b: list[np.ndarray] | None
+    ) -> float:
+        """Bootstrap standard error of ``score(a) - score(b)`` for two
+        candidates' out-of-fold probabilities, pooled over the folds and
+        resampled by series within each class (200 resamples, seeded).
+
+        Paired, it sees what the spread of per-fold scores cannot: with two
+        rare series the search has two folds, and two fold scores say
+        nothing about the spread, while flipping one rare series moves
+        macro-F1 by tenths. ``inf`` when either has no stored probabilities.
+        """
+        if not a or not b:
+            return math.inf
+        y = np.concatenate([self.y[te] for _, te in self.splits])
+        pa, pb = np.concatenate(a), np.concatenate(b)
+        rng = np.random.default_rng(0)
+        groups = [np.flatnonzero(y == c) for c in np.unique(y)]
+        diffs = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ill-defined scores of a resample
+            for _ in range(200):
+                idx = np.concatenate([rng.choice(g, len(g)) for g in groups])
+                diffs.append(
+                    self._pooled_score(pa[idx], y[idx])
+                    - self._pooled_score(pb[idx], y[idx])
+                )
+        return float(np.std(diffs, ddof=1))
+
     def _winners_curse(self) -> float:
         """How many standard errors the best of the candidates beats an
-        equally good default by through fold noise alone: the expected
+        equally good default by through noise alone: the expected
         maximum of ``N`` standard normal draws for ``N`` scored candidates
         (Blom's ``Phi^-1((N - 0.375) / (N + 0.25))``; at least 1). A search
         that scores 100 candidates finds one about 2.5 standard errors above
@@ -1725,8 +1760,8 @@ class _Search:
         the candidate with the best CV score lost up to 0.14 macro-F1 to the
         baseline on the test split. The average of the two strong defaults
         never fell more than 0.02 below the baseline there (mean +0.015), so
-        it is the choice unless a candidate beats it by more than its
-        standard error times :meth:`_winners_curse`. ``None`` unless both
+        it is the choice unless a candidate beats it by more than
+        :meth:`_paired_se` times :meth:`_winners_curse`. ``None`` unless both
         finished with out-of-fold probabilities (and ``ensemble_size >= 2``).
         """
         if self.owner.ensemble_size < 2:
@@ -1741,14 +1776,12 @@ class _Search:
             return None
         oof = [(a + b) / 2 for a, b in zip(first[0]["oof"], base[0]["oof"])]
         scores = self._oof_scores(oof)
-        se = float(np.std(scores, ddof=1) / math.sqrt(len(scores)))
         return {
             "members": [first[0], base[0]],
             "weights": [1, 1],
             "oof": oof,
             "score": float(np.mean(scores)),
             "std": float(np.std(scores)),
-            "se": se if np.isfinite(se) else 0.0,
         }
 
     def _greedy(self) -> dict[str, Any] | None:

@@ -489,7 +489,13 @@ def test_the_anchor_averages_the_baseline_and_the_defaults_trial():
     scores = search._oof_scores(found["oof"])
     assert scores == pytest.approx([0.6, 1.0])
     assert found["score"] == pytest.approx(0.8)
-    assert found["se"] == pytest.approx(np.std(scores, ddof=1) / np.sqrt(2))
+    assert found["std"] == pytest.approx(np.std(scores))
+    # the paired bootstrap error: none against itself, some against another
+    assert search._paired_se(found["oof"], found["oof"]) == 0.0
+    other = search.rows[2]["oof"]  # wrong everywhere: the anchor's own error
+    se = search._paired_se(found["oof"], other)
+    assert se == pytest.approx(np.sqrt(0.8 * 0.2 / 20), rel=0.25)
+    assert search._paired_se(None, other) == np.inf
     # the baseline's ridge scores become probabilities that keep their order
     p = automl._scores_to_proba(np.array([-2.0, 0.0, 0.5]))
     assert np.allclose(p.sum(1), 1) and np.all(np.diff(p[:, 1]) > 0)
@@ -524,7 +530,7 @@ def test_the_winners_curse_grows_with_the_number_of_scored_candidates():
 def test_the_anchor_stays_unless_beaten_by_more_than_its_standard_error(
     gunpoint, monkeypatch, margin
 ):
-    """With an infinite standard error nothing beats the anchor: the
+    """With an infinite paired standard error nothing beats the anchor: the
     baseline + defaults soft vote is refitted and predicts; with a score
     below the baseline's it is listed as not kept and the baseline is the
     default choice: the result never scores below the baseline in CV."""
@@ -534,13 +540,13 @@ def test_the_anchor_stays_unless_beaten_by_more_than_its_standard_error(
     def rigged(self):
         found = anchor(self)
         assert found is not None  # the baseline and FCN#0 both finished
-        if margin > 0:
-            found["se"] = margin
-        else:
-            found["score"], found["se"] = -1.0, 0.0
+        if margin < 0:
+            found["score"] = -1.0
         return found
 
     monkeypatch.setattr(automl._Search, "_anchor", rigged)
+    no_error = max(margin, 0.0)
+    monkeypatch.setattr(automl._Search, "_paired_se", lambda self, a, b: no_error)
     clf = AutoSequenceClassifier(
         time_budget=30,
         models=["FCN"],
