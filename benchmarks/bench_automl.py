@@ -65,8 +65,9 @@ CONTENDERS = ("minirocket", "fcn", "auto")
 # trial averaged, kept unless beaten by more than one standard error, the
 # baseline alone in its place where the anchor scores below it; 4: a challenger
 # must beat it by its standard error times the winner's curse of the search;
-# 5: the standard error of the paired difference, bootstrapped over series)
-AUTO_VERSION = 5
+# 5: the standard error of the paired difference, bootstrapped over series;
+# 6: and by more than one rare series' worth of score)
+AUTO_VERSION = 6
 
 
 @dataclass(frozen=True)

@@ -591,7 +591,10 @@ class AutoSequenceClassifier(*CALLBACK_BASES, ClassifierMixin, BaseEstimator):
        out-of-fold probabilities) times the expected maximum of ``N``
        standard normal draws for ``N`` scored candidates (about 2.5 for 100:
        the best of ``N`` equally good candidates beats the anchor by about
-       that much through noise alone, the winner's curse); where the
+       that much through noise alone, the winner's curse), and by more than
+       one rare series' worth (the score change when one series of the
+       rarest class flips: no resampling shows how a class of two series
+       generalises); where the
        anchor scores below the baseline alone, the baseline takes its place,
        so the result never scores below the baseline in CV. With
        few rare series the folds cannot rank candidates a few hundredths
@@ -1589,7 +1592,8 @@ class _Search:
                 top = greedy
             challenger = top["score"] if top is greedy else top["mean_test_score"]
             se = self._paired_se(top.get("oof"), default["oof"])
-            margin = se * self._winners_curse()
+            resolution = self._resolution(default["oof"])
+            margin = max(se * self._winners_curse(), resolution)
             if challenger <= default["score"] + margin + 1e-12:
                 if default is not anchor:
                     best, greedy = base, None
@@ -1604,7 +1608,8 @@ class _Search:
                     deadline,
                     not_kept=f"not kept: {challenger:.4f} beats it by more than "
                     f"{margin:.4f} (the paired standard error {se:.4f} x "
-                    f"{self._winners_curse():.2f}, the winner's curse)",
+                    f"{self._winners_curse():.2f}, the winner's curse, and one "
+                    f"rare series' worth, {resolution:.4f})",
                 )
         if greedy is not None:
             ensemble = self._ensemble(greedy, deadline)
@@ -1736,6 +1741,35 @@ class _Search:
                 )
         return float(np.std(diffs, ddof=1))
 
+    def _resolution(self, oof: list[np.ndarray]) -> float:
+        """The smallest score difference the data can show: the median change
+        of the pooled out-of-fold score when one series of the rarest class
+        changes its prediction (to right where wrong, to its runner-up where
+        right; at most 20 series tried).
+
+        Resampling cannot see the rare class's own uncertainty: with two rare
+        series that both candidates get right, every bootstrap resample gets
+        them right too, while on new data either may miss half of them.
+        """
+        y = np.concatenate([self.y[te] for _, te in self.splits])
+        p = np.concatenate(oof)
+        classes = list(self.owner.classes_)
+        values, counts = np.unique(y, return_counts=True)
+        rare = values[np.argmin(counts)]
+        base = self._pooled_score(p, y)
+        deltas = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for i in np.flatnonzero(y == rare)[:20]:
+                q = p.copy()
+                true = classes.index(y[i])
+                ranked = np.argsort(q[i])
+                target = ranked[-2] if ranked[-1] == true else true
+                q[i] = 0.0
+                q[i, target] = 1.0
+                deltas.append(abs(self._pooled_score(q, y) - base))
+        return float(np.median(deltas))
+
     def _winners_curse(self) -> float:
         """How many standard errors the best of the candidates beats an
         equally good default by through noise alone: the expected
@@ -1761,7 +1795,8 @@ class _Search:
         baseline on the test split. The average of the two strong defaults
         never fell more than 0.02 below the baseline there (mean +0.015), so
         it is the choice unless a candidate beats it by more than
-        :meth:`_paired_se` times :meth:`_winners_curse`. ``None`` unless both
+        :meth:`_paired_se` times :meth:`_winners_curse` and by more than
+        :meth:`_resolution`. ``None`` unless both
         finished with out-of-fold probabilities (and ``ensemble_size >= 2``).
         """
         if self.owner.ensemble_size < 2:

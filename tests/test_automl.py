@@ -526,6 +526,23 @@ def test_the_winners_curse_grows_with_the_number_of_scored_candidates():
     assert search._winners_curse() == 1.0
 
 
+def test_one_rare_series_is_the_smallest_difference_the_data_can_show():
+    """With 2 rare series of 20, flipping one moves accuracy by 1/20 and
+    macro-F1 by far more: no challenger wins by less."""
+    from sklearn.metrics import f1_score, get_scorer
+
+    y = np.array(["a"] * 18 + ["b"] * 2)
+    splits = [(np.r_[1:10, 11:20], np.r_[0, 10]), (np.r_[0, 10], np.r_[1:10, 11:20])]
+    search = _stand_in_search(y, splits)
+    right = np.where((y == "b")[:, None] == np.arange(2), 0.8, 0.2)
+    oof = [right[te] for _, te in splits]
+    assert search._resolution(oof) == pytest.approx(1 / 20)
+    search.scorer = get_scorer("f1_macro")
+    one_missed = np.where(np.arange(20) == 19, "a", y)
+    expected = 1 - f1_score(y, one_missed, average="macro")  # 0.18
+    assert search._resolution(oof) == pytest.approx(expected)
+
+
 @pytest.mark.parametrize("margin", [np.inf, -np.inf])
 def test_the_anchor_stays_unless_beaten_by_more_than_its_standard_error(
     gunpoint, monkeypatch, margin
