@@ -66,8 +66,10 @@ CONTENDERS = ("minirocket", "fcn", "auto")
 # baseline alone in its place where the anchor scores below it; 4: a challenger
 # must beat it by its standard error times the winner's curse of the search;
 # 5: the standard error of the paired difference, bootstrapped over series;
-# 6: and by more than one rare series' worth of score)
-AUTO_VERSION = 6
+# 6: and by more than one rare series' worth of score; 7: the search keeps
+# time for the anchor's refit, and falls back to the baseline, not the best
+# challenger, when the anchor cannot be refitted)
+AUTO_VERSION = 7
 
 
 @dataclass(frozen=True)

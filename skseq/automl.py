@@ -1416,8 +1416,7 @@ class _Search:
             while (
                 owner.max_trials is None or n_trials < owner.max_trials
             ) and not self.stop_requested:
-                reserve = self.final_cost(self.best) if self.best else 0.0
-                available = self.left() - self.margin - reserve
+                available = self.left() - self.margin - self.reserve()
                 wall = min(available / (1.0 + ratio), window / _MIN_TRIALS)
                 per_fold = wall / waves
                 if per_fold < _MIN_FOLD_SECONDS:
@@ -1602,6 +1601,8 @@ class _Search:
                     if ensemble is not None:
                         self._select(*ensemble)
                         return
+                    # no time to refit both: the baseline, not the challenger
+                    best, greedy = base, None
             elif default is anchor:
                 self._ensemble(
                     anchor,
@@ -1785,6 +1786,38 @@ class _Search:
         )
         return max(1.0, float(norm.ppf((n - 0.375) / (n + 0.25))))
 
+    def _anchor_members(self) -> tuple[dict, dict] | None:
+        """The defaults trial's and the baseline's rows once both finished
+        with out-of-fold probabilities (``None`` before, or with
+        ``ensemble_size < 2``)."""
+        if self.owner.ensemble_size < 2:
+            return None
+
+        def finished(row: dict[str, Any]) -> bool:
+            return row["status"] == "ok" and bool(row.get("oof"))
+
+        base = [r for r in self.rows if r["model"] == BASELINE and finished(r)]
+        first = [r for r in self.rows if r.get("defaults") and finished(r)]
+        if not base or not first:
+            return None
+        return first[0], base[0]
+
+    def _refit_cost(self, members: Any) -> float:
+        """Estimated seconds to refit ``members`` on all data, one after
+        another."""
+        return sum(
+            1.2 * m["fold_seconds"] * len(self.y) / self.n_train for m in members
+        )
+
+    def reserve(self) -> float:
+        """Seconds the search keeps for its final stage: the best row's
+        tuning and refit, or the anchor's refit where that costs more."""
+        cost = self.final_cost(self.best) if self.best else 0.0
+        members = self._anchor_members()
+        if members is not None:
+            cost = max(cost, self._refit_cost(members))
+        return cost
+
     def _anchor(self) -> dict[str, Any] | None:
         """The baseline and the first network's defaults trial, averaged.
 
@@ -1799,20 +1832,14 @@ class _Search:
         :meth:`_resolution`. ``None`` unless both
         finished with out-of-fold probabilities (and ``ensemble_size >= 2``).
         """
-        if self.owner.ensemble_size < 2:
+        members = self._anchor_members()
+        if members is None:
             return None
-
-        def finished(row: dict[str, Any]) -> bool:
-            return row["status"] == "ok" and bool(row.get("oof"))
-
-        base = [r for r in self.rows if r["model"] == BASELINE and finished(r)]
-        first = [r for r in self.rows if r.get("defaults") and finished(r)]
-        if not base or not first:
-            return None
-        oof = [(a + b) / 2 for a, b in zip(first[0]["oof"], base[0]["oof"])]
+        first, base = members
+        oof = [(a + b) / 2 for a, b in zip(first["oof"], base["oof"])]
         scores = self._oof_scores(oof)
         return {
-            "members": [first[0], base[0]],
+            "members": [first, base],
             "weights": [1, 1],
             "oof": oof,
             "score": float(np.mean(scores)),
@@ -1898,9 +1925,7 @@ class _Search:
             self.add_row(**row, fit_seconds=0.0, status="ok", note=not_kept)
             return None
         # the members refit one after another (no threshold tuning by refits)
-        cost = sum(
-            1.2 * m["fold_seconds"] * len(self.y) / self.n_train for m in members
-        )
+        cost = self._refit_cost(members)
         start = _now()
         if self.left() - self.margin < cost:
             self.add_row(

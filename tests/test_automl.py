@@ -543,27 +543,36 @@ def test_one_rare_series_is_the_smallest_difference_the_data_can_show():
     assert search._resolution(oof) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("margin", [np.inf, -np.inf])
+@pytest.mark.parametrize("case", ["kept", "below the baseline", "no time to refit"])
 def test_the_anchor_stays_unless_beaten_by_more_than_its_standard_error(
-    gunpoint, monkeypatch, margin
+    gunpoint, monkeypatch, case
 ):
     """With an infinite paired standard error nothing beats the anchor: the
     baseline + defaults soft vote is refitted and predicts; with a score
     below the baseline's it is listed as not kept and the baseline is the
-    default choice: the result never scores below the baseline in CV."""
+    default choice (the result never scores below the baseline in CV), as
+    it is when no time is left to refit the anchor's two members."""
     X, y = gunpoint
     anchor = automl._Search._anchor
+    ensemble = automl._Search._ensemble
 
     def rigged(self):
         found = anchor(self)
         assert found is not None  # the baseline and FCN#0 both finished
-        if margin < 0:
+        if case == "below the baseline":
             found["score"] = -1.0
         return found
 
+    def no_time(self, found, deadline, tune=True, not_kept=None):
+        if not_kept is None and len(found["members"]) == 2:
+            not_kept = "no time left to refit its members (rigged)"
+        return ensemble(self, found, deadline, tune, not_kept)
+
     monkeypatch.setattr(automl._Search, "_anchor", rigged)
-    no_error = max(margin, 0.0)
-    monkeypatch.setattr(automl._Search, "_paired_se", lambda self, a, b: no_error)
+    error = 0.0 if case == "below the baseline" else np.inf
+    monkeypatch.setattr(automl._Search, "_paired_se", lambda self, a, b: error)
+    if case == "no time to refit":
+        monkeypatch.setattr(automl._Search, "_ensemble", no_time)
     clf = AutoSequenceClassifier(
         time_budget=30,
         models=["FCN"],
@@ -575,7 +584,8 @@ def test_the_anchor_stays_unless_beaten_by_more_than_its_standard_error(
     ).fit(X, y)
     board = clf.leaderboard_
     row = board[board["candidate"] == "ensemble of FCN#0, MiniRocket"].iloc[0]
-    if margin > 0:
+    chosen = board[board["selected"]].iloc[0]
+    if case == "kept":
         assert row["selected"]
         assert clf.best_params_["model"] == "ensemble"
         voting = clf.best_estimator_
@@ -586,16 +596,19 @@ def test_the_anchor_stays_unless_beaten_by_more_than_its_standard_error(
         np.testing.assert_array_equal(
             pickle.loads(pickle.dumps(clf)).predict(X), clf.predict(X)
         )
-    else:
-        # below the baseline alone: the baseline is the default choice
+    elif case == "below the baseline":
         assert not row["selected"]
         assert row["note"].startswith("not kept: below the baseline alone")
         assert clf.best_params_["model"] != "ensemble"
         assert clf.best_score_ >= _baseline(board)
-        chosen = board[board["selected"]].iloc[0]
         assert chosen["candidate"].startswith("MiniRocket") or (
             clf.best_score_ > _baseline(board)
         )
+    else:
+        # whatever scored best, the baseline is refitted, not a challenger
+        assert not row["selected"] and row["note"].startswith("no time left")
+        assert chosen["candidate"] == "MiniRocket"
+        assert clf.best_score_ == _baseline(board)
 
 
 def _search_state(monkeypatch):
