@@ -4,15 +4,12 @@ A small ``FCNClassifier`` (fixed epochs, one torch thread) is trained on
 imbalanced versions of bundled sets (``skseq.datasets.make_imbalanced``: the
 ``MINORITY`` class ``ratio`` times rarer) once per remedy of ``METHODS``, all
 from the same weights and series within a seed, and scored on the untouched
-test split. ``--protocol pooled`` pools train and test and re-splits them
-50/50 per seed. A ratio whose subsample equals an earlier one's is fitted
-and reported once. Method and results: ``docs/benchmarks.rst``. ::
+test split. A ratio whose subsample equals an earlier one's is fitted and
+reported once. Method and results: ``docs/benchmarks.rst``. ::
 
     python benchmarks/bench_imbalance.py          # 3 sets x 2 ratios x 3 seeds
     python benchmarks/bench_imbalance.py --quick  # smoke run (seconds)
     python benchmarks/bench_imbalance.py --datasets GunPoint --seeds 5 --epochs 100
-    python benchmarks/bench_imbalance.py --protocol pooled \\
-        --out benchmarks/results/imbalance_pooled.md
 """
 
 from __future__ import annotations
@@ -36,41 +33,18 @@ DEFAULT_DATASETS = ("GunPoint", "ItalyPowerDemand", "ArrowHead")
 # cross-entropy still scores 1.0 on its test split.
 MINORITY = {"GunPoint": "1", "ItalyPowerDemand": "1", "ArrowHead": "0"}
 MINORITY |= {"BasicMotions": "walking", "JapaneseVowels": "1"}
-# remedy -> (FCNClassifier parameters, oversampler in an imblearn pipeline,
-# description)
-REMEDIES: dict[str, tuple[dict, str | None, str]] = {
-    "plain CE": ({}, None, "cross-entropy (baseline)"),
-    "class_weight": ({"class_weight": "balanced"}, None, 'class_weight="balanced"'),
-    "focal": (
-        {
-            "criterion": "FocalLoss",
-            "criterion__gamma": 2.0,
-            "criterion__alpha": "balanced",
-        },
-        None,
-        'FocalLoss(gamma=2, alpha="balanced")',
-    ),
-    "class-balanced": (
-        {"criterion": "ClassBalancedLoss"},
-        None,
-        "ClassBalancedLoss(beta=0.999)",
-    ),
-    "logit-adjusted": (
-        {"criterion": "LogitAdjustedLoss"},
-        None,
-        "LogitAdjustedLoss(tau=1)",
-    ),
-    "SMOTE": (
-        {},
-        "SMOTE",
-        "PanelSampler(SMOTE(k_neighbors=min(3, n_min-1))) in an imblearn pipeline",
-    ),
-    "augmentation": (
-        {},
-        "augmentation",
-        'AugmentationOverSampler(["window_warp", "time_warp"]) in an imblearn pipeline',
-    ),
-    "balanced batches": ({"balanced_batches": True}, None, "balanced_batches=True"),
+# remedy -> FCNClassifier parameters; "SMOTE" and "augmentation" put an
+# oversampler before the classifier in an imblearn pipeline
+REMEDIES: dict[str, dict] = {
+    "plain CE": {},
+    "class_weight": {"class_weight": "balanced"},
+    "focal": {"criterion": "FocalLoss", "criterion__gamma": 2.0}
+    | {"criterion__alpha": "balanced"},
+    "class-balanced": {"criterion": "ClassBalancedLoss"},
+    "logit-adjusted": {"criterion": "LogitAdjustedLoss"},
+    "SMOTE": {},
+    "augmentation": {},
+    "balanced batches": {"balanced_batches": True},
 }
 METHODS = tuple(REMEDIES)
 REFERENCE = "plain CE, full train split"
@@ -98,7 +72,7 @@ def make_estimator(method: str, n_min: int, seed: int, cfg: Any) -> Any:
 
     if method not in REMEDIES:
         raise ValueError(f"Unknown method {method!r}; choose from {list(METHODS)}.")
-    params, sampler, _ = REMEDIES[method]
+    params = REMEDIES[method]
     if "criterion" in params:
         params = {**params, "criterion": getattr(losses, params["criterion"])}
     clf = FCNClassifier(
@@ -110,10 +84,10 @@ def make_estimator(method: str, n_min: int, seed: int, cfg: Any) -> Any:
         n_threads=1,
         **params,
     )
-    if sampler == "SMOTE":
+    if method == "SMOTE":
         smote = SMOTE(k_neighbors=max(1, min(3, n_min - 1)), random_state=seed)
         return make_pipeline(PanelSampler(smote), clf)
-    if sampler == "augmentation":
+    if method == "augmentation":
         warps = ["window_warp", "time_warp"]
         return make_pipeline(AugmentationOverSampler(warps, random_state=seed), clf)
     return clf
@@ -125,20 +99,6 @@ def minority_of(name: str, y: np.ndarray) -> str:
     if (label := MINORITY.get(name, labels[0])) not in labels:
         raise ValueError(f"Minority class {label!r} is not a label of {name}.")
     return label
-
-
-def split_for_seed(data: H.Data, protocol: str, seed: int) -> tuple:
-    """Training pool and test set (X, y, X_test, y_test) of one seed."""
-    from sklearn.model_selection import train_test_split
-
-    if protocol == "train-split":
-        return data.X_train, data.y_train, data.X_test, data.y_test
-    X = np.concatenate(data.padded(zeros=False))  # NaN-padded to one width
-    y = np.concatenate([data.y_train, data.y_test])
-    X_tr, X_te, y_tr, y_te = train_test_split(
-        X, y, train_size=0.5, stratify=y, random_state=seed
-    )
-    return X_tr, y_tr, X_te, y_te
 
 
 def run_task(name: str, data: H.Data, seed: int, cfg: Any) -> list[Record]:
@@ -156,17 +116,13 @@ def run_task(name: str, data: H.Data, seed: int, cfg: Any) -> list[Record]:
     torch.set_num_threads(1)  # also inside joblib workers
     warnings.filterwarnings("ignore", category=UserWarning)
     minority = minority_of(name, data.y_train)
-    X_pool, y_pool, X_test, y_test = split_for_seed(data, cfg.protocol, seed)
-    settings = [
-        (
-            q,
-            *make_imbalanced(
-                X_pool, y_pool, minority=minority, ratio=q, random_state=seed
-            ),
+    X_train, y_train, settings = data.X_train, data.y_train, []
+    for q in cfg.ratios:
+        X, y = make_imbalanced(
+            X_train, y_train, minority=minority, ratio=q, random_state=seed
         )
-        for q in cfg.ratios
-    ]
-    settings += [(None, X_pool, y_pool)] if cfg.reference else []
+        settings.append((q, X, y))
+    settings.append((None, X_train, y_train))  # the ceiling
     records: list[Record] = []
     for i, (ratio, X, y) in enumerate(settings):
         twin = next(
@@ -186,29 +142,16 @@ def run_task(name: str, data: H.Data, seed: int, cfg: Any) -> list[Record]:
             n_min = int(np.unique(y, return_counts=True)[1].min())
             est = make_estimator(method, n_min, seed, cfg)
             seconds = H.time_call(lambda est=est: est.fit(X, y)).wall
-            pred = est.predict(X_test)
-            records.append(
-                Record(
-                    name,
-                    ratio,
-                    seed,
-                    label,
-                    len(y),
-                    int((y == minority).sum()),
-                    float(f1_score(y_test, pred, average="macro", zero_division=0)),
-                    float(balanced_accuracy_score(y_test, pred)),
-                    float(
-                        recall_score(
-                            y_test,
-                            pred,
-                            labels=[minority],
-                            average="macro",
-                            zero_division=0,
-                        )
-                    ),
-                    seconds,
-                )
+            y_test, pred = data.y_test, est.predict(data.X_test)
+            f1 = f1_score(y_test, pred, average="macro", zero_division=0)
+            balanced = balanced_accuracy_score(y_test, pred)
+            recall = recall_score(
+                y_test, pred, labels=[minority], average="macro", zero_division=0
             )
+            scores = [float(f1), float(balanced), float(recall)]
+            n_rare = int((y == minority).sum())
+            record = Record(name, ratio, seed, label, len(y), n_rare, *scores, seconds)
+            records.append(record)
     return records
 
 
@@ -239,6 +182,11 @@ class Report:
         group = self.group(d, q, m)
         return np.mean([getattr(r, metric) for r in group]) if group else None
 
+    def best(self, setting) -> str:
+        """The remedy of the highest mean macro-F1 in ``setting``."""
+        means = {m: self.mean(*setting, m) for m in self.methods}
+        return max((m for m in means if means[m] is not None), key=means.get)
+
     def label(self, ratio: float | None, dataset: str) -> str:
         """``10×``; ``10× = 50×`` when 50x leaves the 10x subsample on every seed."""
         if ratio is None:
@@ -256,25 +204,6 @@ class Report:
 
         return f"{span(r.n_minority for r in group)} / {span(r.n_train for r in group)}"
 
-    def best(self) -> list[list[str]]:
-        """Best remedy by mean macro-F1 per setting, against plain cross-entropy."""
-        rows = []
-        for d, q in self.settings:
-            means = {m: self.mean(d, q, m) for m in self.methods if self.group(d, q, m)}
-            best = max(means, key=means.get)
-            group = self.group(d, q, best)
-            plain = means.get("plain CE", float("nan"))
-            base = {r.seed: r.macro_f1 for r in self.group(d, q, "plain CE")}
-            wins = sum(r.macro_f1 > base[r.seed] for r in group if r.seed in base)
-            ref = self.group(d, None, REFERENCE)
-            best_f1 = _fmt([r.macro_f1 for r in group])
-            rows.append(
-                [d, self.label(q, d), self.counts(group), f"{plain:.3f}", best, best_f1]
-                + [f"{means[best] - plain:+.3f}", f"{wins}/{len(group)}"]
-                + [_fmt([r.macro_f1 for r in ref]) if ref else "–"]
-            )
-        return rows
-
     def overall(self) -> list[list[str]]:
         """Each remedy over all settings: mean macro-F1, mean gain, paired wins."""
         plain = {
@@ -282,13 +211,7 @@ class Report:
             for r in self.records
             if r.method == "plain CE" and r.ratio is not None
         }
-
-        def score(s, m):
-            return -1.0 if self.mean(*s, m) is None else self.mean(*s, m)
-
-        best = [
-            max(self.methods, key=lambda m, s=s: score(s, m)) for s in self.settings
-        ]
+        best = [self.best(s) for s in self.settings]
         rows = []
         for m in self.methods:
             # duplicated settings (same subsample as an earlier ratio) count once
@@ -316,82 +239,45 @@ class Report:
         return rows
 
     def detail(self) -> list[list[str]]:
-        """Every (data set, ratio, remedy) row with its scores, then the ceiling."""
+        """Every (data set, ratio, remedy) with its scores (the best macro-F1 of
+        each setting in bold), then the full-train-split ceiling."""
         cells = [(d, q, m) for d, q in self.settings for m in self.methods]
         cells += [
             (d, None, REFERENCE) for d in dict.fromkeys(r.dataset for r in self.records)
         ]
-        return [
-            [d, self.label(q, d), self.counts(g), m]
-            + [_fmt([getattr(r, k) for r in g]) for k in SCORES]
-            + [f"{np.median([r.fit_seconds for r in g]):.1f}"]
-            for d, q, m in cells
-            if (g := self.group(d, q, m))
-        ]
-
-    def pivot(self, metric: str) -> tuple[list[str], list[list[str]]]:
-        """Remedies x settings, mean of ``metric``; the best of each column in bold."""
-        means = {
-            (m, s): self.mean(*s, m, metric)
-            for m in self.methods
-            for s in self.settings
-            if self.group(*s, m)
-        }
-        best = {
-            s: max(v for (_, t), v in means.items() if t == s) for s in self.settings
-        }
-
-        def cell(m, s) -> str:
-            if (m, s) not in means:
-                return "–"
-            text = f"{means[m, s]:.3f}"
-            return f"**{text}**" if np.isclose(means[m, s], best[s]) else text
-
-        head = [f"{d} {self.label(q, d)}" for d, q in self.settings]
-        return ["remedy", *head], [
-            [m] + [cell(m, s) for s in self.settings] for m in self.methods
-        ]
+        rows = []
+        for d, q, m in cells:
+            if not (group := self.group(d, q, m)):
+                continue
+            scores = [_fmt([getattr(r, k) for r in group]) for k in SCORES]
+            if q is not None and m == self.best((d, q)):
+                scores[0] = f"**{scores[0]}**"
+            rows.append(
+                [d, self.label(q, d), self.counts(group), m, *scores]
+                + [f"{np.median([r.fit_seconds for r in group]):.1f}"]
+            )
+        return rows
 
 
-def render(records, facts, cfg, command: str, seconds: float) -> str:
+def render(records, cfg, command: str, seconds: float) -> str:
     """The results page."""
-    methods = [m for m in METHODS if m in cfg.methods]
-    report, table = Report(records, methods), H.markdown_table
-    packages = ("torch", "skorch", "scikit-learn", "imbalanced-learn", "sktime")
-    lines = H.page(
-        "Imbalance remedies for a deep classifier: evidence", command, packages
-    )
+    report = Report(records, [m for m in METHODS if m in cfg.methods])
+    packages = ("torch", "skorch", "scikit-learn", "imbalanced-learn")
+    title = "Imbalance remedies for a deep classifier: evidence"
+    lines = H.page(title, command, packages)
     lines += [
         f"- total wall time: {seconds / 60:.1f} min, joblib n_jobs={cfg.n_jobs}",
         f"- classifier: FCNClassifier(module__n_filters={cfg.n_filters}, "
         f"max_epochs={cfg.epochs}, lr={cfg.lr}, batch_size={cfg.batch_size}, "
-        "random_state=seed, n_threads=1), AdamW, gradient clipping 1.0",
-        f"- protocol: {cfg.protocol}; ratios {', '.join(f'{q:g}' for q in cfg.ratios)}"
-        f"; seeds {list(cfg.seeds)}",
-        *[
-            f"- {name}: {f['shape'][0]} channel(s) x {f['shape'][1]} steps, train "
-            f"split {f['train']}, {f['n_test']} test series; minority class "
-            f"{f['minority']!r}"
-            for name, f in facts.items()
-        ],
-        "",
-        "Remedies:",
-        "",
-        *[f"- **{m}**: {REMEDIES[m][2]}" for m in methods],
+        "random_state=seed, n_threads=1); remedies: docs/benchmarks.rst",
+        f"- data sets {', '.join(cfg.datasets)}; ratios "
+        f"{', '.join(f'{q:g}' for q in cfg.ratios)}; seeds {list(cfg.seeds)}",
         "",
         "Scores on the test split, mean ± std (ddof=1) over seeds. `n_min / "
         "n_train`: minority and total training series after subsampling (before "
         "any oversampling). `10× = 50×`: both ratios leave the same training series "
-        "(the floor of 2 minority series) for every seed, so the setting was fitted "
-        "and is counted once. Fit seconds: median, load-dependent.",
-        "",
-        "## Best remedy per setting (macro-F1)",
-        "",
-        table(
-            "data set | imbalance | n_min / n_train | plain CE | best remedy | "
-            "its macro-F1 | gain | seeds it beats plain CE | ceiling: full train split",
-            report.best(),
-        ),
+        "for every seed, so the setting was fitted and is counted once. Fit "
+        "seconds: median, load-dependent.",
         "",
         "## Each remedy over all settings",
         "",
@@ -399,21 +285,21 @@ def render(records, facts, cfg, command: str, seconds: float) -> str:
         "plain CE; better/worse/equal: paired comparisons over every setting and "
         "seed; best in: settings where it has the highest mean macro-F1.",
         "",
-        table(
+        H.markdown_table(
             "remedy | macro-F1 | gain vs plain CE | better/worse/equal | "
             "balanced acc. | minority recall | best in | fit s",
             report.overall(),
         ),
         "",
+        "## Per setting (best macro-F1 in bold)",
+        "",
+        H.markdown_table(
+            "data set | imbalance | n_min / n_train | remedy | macro-F1 | "
+            "balanced accuracy | minority recall | fit s",
+            report.detail(),
+        ),
+        "",
     ]
-    for metric, title in zip(
-        SCORES, ("Macro-F1", "Balanced accuracy", "Minority recall")
-    ):
-        lines += [f"## {title} (mean over seeds; best per column in bold)", ""]
-        lines += [table(*report.pivot(metric)), ""]
-    head = "data set | imbalance | n_min / n_train | remedy | macro-F1 | "
-    head += "balanced accuracy | minority recall | fit s"
-    lines += ["## All rows", "", table(head, report.detail()), ""]
     return "\n".join(lines)
 
 
@@ -424,21 +310,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seeds", type=int, help="number of seeds (3)")
     p.add_argument("--epochs", type=int, help="(50)")
     p.add_argument("--n-filters", nargs="+", type=int, help="per block (64 128 64)")
-    p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
-    p.add_argument(
-        "--protocol", choices=("train-split", "pooled"), default="train-split"
-    )
-    p.add_argument("--no-reference", action="store_true", help="no full-split ceiling")
     p.add_argument("--n-jobs", type=int, default=1, help="joblib workers over tasks")
-    p.add_argument(
-        "--quick", action="store_true", help="ItalyPowerDemand, 1 seed, 2 epochs"
-    )
-    p.add_argument(
-        "--out", default="benchmarks/results/imbalance.md", help="'' to skip"
-    )
-    return p.parse_args(argv)
+    p.add_argument("--quick", action="store_true", help="ItalyPowerDemand, 1 seed")
+    p.add_argument("--out", default="benchmarks/results/imbalance.md")
+    cfg = p.parse_args(argv)
+    q = cfg.quick
+    cfg.datasets = cfg.datasets or (["ItalyPowerDemand"] if q else DEFAULT_DATASETS)
+    cfg.seeds = tuple(range(cfg.seeds or (1 if q else 3)))
+    cfg.epochs = cfg.epochs or (2 if q else 50)
+    cfg.n_filters = tuple(cfg.n_filters or ((8, 16, 8) if q else (64, 128, 64)))
+    cfg.lr, cfg.batch_size = 1e-3, 16
+    return cfg
 
 
 def main(argv: list[str] | None = None, log=print) -> dict[str, Any]:
@@ -446,42 +329,19 @@ def main(argv: list[str] | None = None, log=print) -> dict[str, Any]:
     from joblib import Parallel, delayed
 
     cfg = parse_args(argv)
-    q = cfg.quick
-    cfg.datasets = tuple(
-        cfg.datasets or (("ItalyPowerDemand",) if q else DEFAULT_DATASETS)
-    )
-    cfg.ratios = tuple(cfg.ratios)
-    cfg.seeds = tuple(range(cfg.seeds or (1 if q else 3)))
-    cfg.epochs = cfg.epochs or (2 if q else 50)
-    cfg.n_filters = tuple(cfg.n_filters or ((8, 16, 8) if q else (64, 128, 64)))
-    cfg.methods, cfg.reference = tuple(cfg.methods), not cfg.no_reference
     H.set_torch_threads(1)
     start = time.perf_counter()
     data = {d: H.load(d) for d in cfg.datasets}
-    facts = {}
-    for name, d in data.items():
-        X, y, y_test = d.X_train, d.y_train, d.y_test
-        labels, counts = np.unique(y, return_counts=True)
-        train = dict(zip(labels.tolist(), counts.tolist(), strict=True))
-        facts[name] = {"minority": minority_of(name, y), "train": train}
-        facts[name] |= {"n_test": len(y_test), "shape": X.shape[1:]}
     tasks = [(name, seed) for name in cfg.datasets for seed in cfg.seeds]
-    log(
-        f"{len(tasks)} tasks (data set x seed), {len(cfg.ratios)} ratios x "
-        f"{len(cfg.methods)} remedies each, n_jobs={cfg.n_jobs}"
-    )
+    log(f"{len(tasks)} tasks (data set x seed), n_jobs={cfg.n_jobs}")
     parts = Parallel(n_jobs=cfg.n_jobs)(
         delayed(run_task)(name, data[name], seed, cfg) for name, seed in tasks
     )
     records = [r for part in parts for r in part]
     seconds = time.perf_counter() - start
-    log(f"done in {seconds:.0f} s")
     command = H.command_line("bench_imbalance.py", argv)
-    markdown = render(records, facts, cfg, command, seconds)
-    log("\n" + markdown)
-    if cfg.out:
-        log(f"written to {H.write_markdown(cfg.out, markdown)}")
-    return {"records": records, "config": cfg, "facts": facts, "markdown": markdown}
+    markdown = H.finish(render(records, cfg, command, seconds), cfg.out, log)
+    return {"records": records, "config": cfg, "markdown": markdown}
 
 
 if __name__ == "__main__":

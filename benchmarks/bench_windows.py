@@ -5,12 +5,11 @@ events) is cut into windows of ``--length`` steps with ``--overlap``. Timed,
 with their peak extra memory (``tracemalloc`` and the rise of the peak
 resident set) relative to the recording: ``make_windows``, copying every
 window once, and ``WindowedClassifier.predict``/``predict_proba`` around a
-flatten + logistic regression pipeline (``--skseq-steps N``: also around a
-small ``CNNClassifier``). Method and results: ``docs/benchmarks.rst``. ::
+flatten + logistic regression pipeline. Method and results:
+``docs/benchmarks.rst``. ::
 
     python benchmarks/bench_windows.py               # 10M steps, ~1-2 min
     python benchmarks/bench_windows.py --quick       # 1M steps, 1 repeat
-    python benchmarks/bench_windows.py --skseq-steps 1000000
 """
 
 from __future__ import annotations
@@ -52,24 +51,18 @@ def _flatten(W: Any) -> np.ndarray:
     return W.reshape(len(W), -1)
 
 
-def windowed(inner: str, fit_steps: int, length: int, step: int, batch: int):
-    """``WindowedClassifier`` around the ``linear`` pipeline or a small ``cnn``,
+def windowed(fit_steps: int, length: int, step: int, batch: int):
+    """``WindowedClassifier`` around a flatten + logistic regression pipeline,
     fitted on a separate ``fit_steps`` recording."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    from skseq.classifiers import CNNClassifier
     from skseq.windows import WindowedClassifier
 
-    if inner == "linear":
-        inner = make_pipeline(
-            FunctionTransformer(_flatten), LogisticRegression(max_iter=200)
-        )
-    else:
-        inner = CNNClassifier(
-            module__n_filters=(8, 8), max_epochs=1, random_state=0, batch_size=256
-        )
+    inner = make_pipeline(
+        FunctionTransformer(_flatten), LogisticRegression(max_iter=200)
+    )
     clf = WindowedClassifier(
         inner, length=length, step=step, label="majority", predict_batch_size=batch
     )
@@ -124,7 +117,6 @@ def main(argv: list[str] | None = None) -> str:
     p.add_argument("--overlap", type=float, default=0.9)
     p.add_argument("--batch", type=int, default=4096)
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--skseq-steps", type=int, default=0)
     p.add_argument("--quick", action="store_true", help="1M steps, 1 repeat")
     p.add_argument("--out", default="benchmarks/results/windows.md")
     args = p.parse_args(argv)
@@ -150,14 +142,11 @@ def main(argv: list[str] | None = None) -> str:
     )
     print(header, flush=True)
 
-    def n_predicted(steps: int) -> int:
-        # the regular windows plus one aligned to the end if they stop short of it
-        n = len(make_windows(X[:, :steps], length=length, step=step)[0])
-        return n + int((steps - length) % step != 0)
-
-    clf = windowed("linear", 200_000, length, step, batch)
+    # the regular windows plus one aligned to the end if they stop short of it
+    predicted = n_windows + int((args.steps - length) % step != 0)
+    clf = windowed(200_000, length, step, batch)
     clf.predict(X[:, :100_000])  # warm-up (imports, BLAS threads)
-    linear, predicted = "flatten + LogisticRegression", n_predicted(args.steps)
+    linear = "flatten + LogisticRegression"
     phases = [
         (
             f"make_windows(label={rule!r})",
@@ -181,24 +170,7 @@ def main(argv: list[str] | None = None) -> str:
         ),
     ]
     rows = [measure(name, fn, n, raw, args.repeats) for name, fn, n in phases]
-    notes = [
-        f"per-step accuracy of the linear model: {np.mean(clf.predict(X) == y):.3f}"
-    ]
-    if n := args.skseq_steps:
-        Xs, ys = X[:, :n], y[:n]
-        cnn = windowed("cnn", 100_000, length, step, batch)
-        name = f"WindowedClassifier.predict (CNNClassifier 8-8 filters, {n:,} steps)"
-        repeats = max(1, args.repeats - 1)
-        rows.append(
-            measure(
-                name, lambda: cnn.predict(Xs), n_predicted(n), float(Xs.nbytes), repeats
-            )
-        )
-        notes.append(
-            "the CNN row's memory ratios are relative to the recording it predicts "
-            f"({Xs.nbytes / MB:,.1f} MB); its per-step accuracy "
-            f"{float(np.mean(cnn.predict(Xs) == ys)):.3f}"
-        )
+    accuracy = np.mean(clf.predict(X) == y)
     table = H.markdown_table(
         "phase | wall s, median [min–max] | windows/s | "
         "peak extra traced MB (x recording) | peak extra RSS MB (x recording)",
@@ -207,11 +179,9 @@ def main(argv: list[str] | None = None) -> str:
     packages = ("numpy", "scikit-learn", "torch")
     command = H.command_line("bench_windows.py", argv)
     text = H.page("Windowing a long recording: memory and speed", command, packages)
-    text = "\n".join([*text, f"- {header}", *[f"- {n}" for n in notes], "", table, ""])
-    if args.out:
-        print(f"written to {H.write_markdown(args.out, text)}")
-    print(table)
-    return text
+    note = f"- per-step accuracy of the linear model: {accuracy:.3f}"
+    text = "\n".join([*text, f"- {header}", note, "", table, ""])
+    return H.finish(text, args.out)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ resumable scripts get a time budget (``EXTRA_ARGS``). ::
     python benchmarks/run_all.py               # everything, ~1.5 h on 2 shared cores
     python benchmarks/run_all.py --quick       # smoke run of every script
     python benchmarks/run_all.py --only speed windows
-    python benchmarks/run_all.py --summarize-only   # SUMMARY.md from the tables there
 """
 
 from __future__ import annotations
@@ -30,10 +29,9 @@ import _harness as H  # noqa: E402
 
 # "## " sections (substrings of the heading) that make a script's summary;
 # None: all of them
-SUMMARY_SECTIONS = {"speed": ("Ratios", "bucketing", "memory", "Serving")}
-SUMMARY_SECTIONS |= {"imbalance": ("Best remedy", "Each remedy")}
-SUMMARY_SECTIONS |= {"quality": ("Targets", "Per data set", "Demo")}
-SUMMARY_SECTIONS |= {"windows": None, "model_selection": None}
+SUMMARY_SECTIONS = {"speed": ("Ratios",), "imbalance": ("Each remedy",)}
+SUMMARY_SECTIONS |= {"quality": ("Failed fits",), "windows": None}
+SUMMARY_SECTIONS |= {"model_selection": None}
 # extra arguments per script: (full run, quick run)
 EXTRA_ARGS = {
     "quality": (("--budget", "1800"), ("--budget", "300")),
@@ -53,13 +51,11 @@ class Outcome:
     script: Path
     out: Path
     returncode: int | None  # None: timed out
-    seconds: float  # NaN: not run now (--summarize-only)
+    seconds: float
     stderr_tail: str = ""
 
     @property
     def status(self) -> str:
-        if self.seconds != self.seconds:
-            return "existing table" if self.out.exists() else "no table yet"
         if self.returncode is None:
             return "timed out"
         return "ok" if self.returncode == 0 else f"failed (exit {self.returncode})"
@@ -107,8 +103,7 @@ def summary_of(name: str, markdown: str) -> str:
 
 def write_summary(outcomes: list[Outcome], results: Path, quick: bool) -> Path:
     """``results/SUMMARY.md``: status, time, link and summary of every script."""
-    collected = bool(outcomes) and all(o.seconds != o.seconds for o in outcomes)
-    flags = (" --quick" if quick else "") + (" --summarize-only" if collected else "")
+    flags = " --quick" if quick else ""
     lines = [
         "# Benchmark summary" + (" (quick smoke run)" if quick else ""),
         "",
@@ -121,14 +116,9 @@ def write_summary(outcomes: list[Outcome], results: Path, quick: bool) -> Path:
     ]
     rows = []
     for o in outcomes:
-        took = "not re-run" if o.seconds != o.seconds else f"{o.seconds:.0f} s"
         link = f"[{o.out.name}]({o.out.name})" if o.out.exists() else "–"
-        rows.append([o.name, o.status, took, link])
+        rows.append([o.name, o.status, f"{o.seconds:.0f} s", link])
     lines.append(H.markdown_table("benchmark | status | wall time | full table", rows))
-    own = {o.out.name for o in outcomes} | {"SUMMARY.md"}
-    if others := sorted(p.name for p in results.glob("*.md") if p.name not in own):
-        # earlier runs kept beside the scripts' own tables
-        lines += ["", "Other tables here: " + ", ".join(f"[{n}]({n})" for n in others)]
     for o in outcomes:
         lines += ["", f"## {o.name} (`{o.script.name}`)", ""]
         if o.returncode != 0:
@@ -153,7 +143,6 @@ def main(argv: list[str] | None = None, log=print) -> list[Outcome]:
     p.add_argument("--only", nargs="+", help="e.g. speed windows")
     p.add_argument("--results", help="(benchmarks/results, .../quick with --quick)")
     p.add_argument("--timeout", type=float, help="s per script (3600; 900 --quick)")
-    p.add_argument("--summarize-only", action="store_true", help="run nothing")
     p.add_argument("--bench-dir", default=str(H.HERE), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     bench_dir = Path(args.bench_dir)
@@ -165,14 +154,8 @@ def main(argv: list[str] | None = None, log=print) -> list[Outcome]:
         names = [_name(s) for s in scripts]
         raise SystemExit(f"No benchmark named {sorted(wanted)}; found {names}.")
     scripts = [s for s in scripts if not wanted or _name(s) in wanted]
-    if args.summarize_only:
-        outcomes = [
-            Outcome(_name(s), s, results / f"{_name(s)}.md", 0, float("nan"))
-            for s in scripts
-        ]
-    else:
-        timeout = args.timeout or (900.0 if args.quick else 3600.0)
-        outcomes = [run_one(s, results, args.quick, timeout, log) for s in scripts]
+    timeout = args.timeout or (900.0 if args.quick else 3600.0)
+    outcomes = [run_one(s, results, args.quick, timeout, log) for s in scripts]
     log(f"[run_all] summary written to {write_summary(outcomes, results, args.quick)}")
     return outcomes
 

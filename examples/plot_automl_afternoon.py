@@ -15,9 +15,12 @@ wall-clock ``time_budget``:
 2. its first trial is the first network's defaults with balanced class
    weights; then Optuna's TPE proposes networks, imbalance strategies and
    hyper-parameters, and a pruner stops poor networks after a few epochs;
-3. greedy ensemble selection mixes the networks' out-of-fold
-   probabilities when that scores higher, and the decision threshold of
-   the winner is tuned;
+3. the *anchor*, the baseline averaged with that first trial, is the
+   default choice: with a handful of rare series, cross-validation cannot
+   rank candidates a few hundredths apart, so another candidate (or a
+   greedy ensemble of the networks' out-of-fold probabilities, with a
+   tuned decision threshold) replaces it only when it scores higher by
+   more than the anchor's standard error;
 4. the winner is refitted on all the data, within the budget.
 
 JapaneseVowels (nine speakers saying "ae": 12 cepstral channels, 7 to 29

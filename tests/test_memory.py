@@ -1,7 +1,7 @@
 """Prediction streams in batches and frees each batch (issue 13, item 5).
 
-Peak memory itself is measured in ``benchmarks/bench_speed.py --sections
-memory`` (RSS is machine-dependent); these tests assert the mechanism: one
+Peak memory itself was measured in ``benchmarks/results/memory_issue13.md``
+(RSS is machine-dependent); these tests assert the mechanism: one
 release of freed memory per batch, outputs written into one preallocated
 tensor, and results equal to predicting each batch separately.
 """

@@ -342,7 +342,7 @@ class MulticlassThresholdClassifierCV(
     nine speakers made 8x rarer (3-4 training series each; five seeds; test
     macro-F1 minus argmax, mean): a GRU gained +0.006 with ``"prior"`` but
     lost 0.022 with ``"weights"``; a logistic regression gained +0.055 and
-    +0.039 (``benchmarks/bench_model_selection.py``). Prefer ``"weights"``
+    +0.039 (``benchmarks/results/threshold_prior.md``). Prefer ``"weights"``
     when every class has dozens of samples. Training with
     ``class_weight="balanced"`` did better than either there (+0.05 to +0.06):
     tune the decision when retraining with class weights is not an option.
@@ -354,7 +354,7 @@ class MulticlassThresholdClassifierCV(
     (+0.02 to +0.10 macro-F1) while cross-validation kept 0-1, and the fixed
     Bayes correction ``tau = 1`` gained +0.016 to +0.064 on all five seeds; on
     a test set as imbalanced as training the argmax was already within 0.02 of
-    the best ``tau`` (``benchmarks/diag_threshold_prior.py``). For a known
+    the best ``tau`` (same page). For a known
     change of class frequencies, correct for it directly (post-hoc logit
     adjustment, or :class:`skseq.losses.LogitAdjustedLoss` in training).
 

@@ -8,8 +8,9 @@ live memory does not: ``FCNClassifier.predict_proba`` on 20,000 x 3 x 500
 peaked at +2.7 GB here, and a hand-written ``torch.no_grad`` loop over the
 same batches at +3.4 GB. Calling glibc's ``malloc_trim(0)`` after every
 batch keeps it at +110 MB, at no measurable cost (one call per batch of
-tens of milliseconds of work); see ``benchmarks/bench_speed.py --sections
-memory``. Elsewhere (macOS, Windows, musl) this is a no-op.
+tens of milliseconds of work); see ``benchmarks/results/memory_issue13.md``
+(measured by a section of ``bench_speed.py`` that issue 17 removed).
+Elsewhere (macOS, Windows, musl) this is a no-op.
 """
 
 from __future__ import annotations
