@@ -245,12 +245,13 @@ class Report:
         cells += [
             (d, None, REFERENCE) for d in dict.fromkeys(r.dataset for r in self.records)
         ]
+        best = {setting: self.best(setting) for setting in self.settings}
         rows = []
         for d, q, m in cells:
             if not (group := self.group(d, q, m)):
                 continue
             scores = [_fmt([getattr(r, k) for r in group]) for k in SCORES]
-            if q is not None and m == self.best((d, q)):
+            if q is not None and m == best[(d, q)]:
                 scores[0] = f"**{scores[0]}**"
             rows.append(
                 [d, self.label(q, d), self.counts(group), m, *scores]

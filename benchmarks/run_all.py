@@ -29,9 +29,13 @@ import _harness as H  # noqa: E402
 
 # "## " sections (substrings of the heading) that make a script's summary;
 # None: all of them
-SUMMARY_SECTIONS = {"speed": ("Ratios",), "imbalance": ("Each remedy",)}
-SUMMARY_SECTIONS |= {"quality": ("Failed fits",), "windows": None}
-SUMMARY_SECTIONS |= {"model_selection": None}
+SUMMARY_SECTIONS = {
+    "speed": ("Ratios",),
+    "imbalance": ("Each remedy",),
+    "quality": ("Failed fits",),
+    "windows": None,
+    "model_selection": None,
+}
 # extra arguments per script: (full run, quick run)
 EXTRA_ARGS = {
     "quality": (("--budget", "1800"), ("--budget", "300")),

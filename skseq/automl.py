@@ -594,9 +594,9 @@ class AutoSequenceClassifier(*CALLBACK_BASES, ClassifierMixin, BaseEstimator):
        that much through noise alone, the winner's curse), and by more than
        one rare series' worth (the score change when one series of the
        rarest class flips: no resampling shows how a class of two series
-       generalises); where the
-       anchor scores below the baseline alone, the baseline takes its place,
-       so the result never scores below the baseline in CV. With
+       generalises); where the anchor scores below the baseline alone, the
+       baseline takes its place, so the result never scores below the
+       baseline in CV. With
        few rare series the folds cannot rank candidates a few hundredths
        apart: on the imbalanced benchmark (28 splits with 2-3 rare training
        series) the best-in-CV candidate lost up to 0.14 macro-F1 to the
@@ -1592,7 +1592,8 @@ class _Search:
             challenger = top["score"] if top is greedy else top["mean_test_score"]
             se = self._paired_se(top.get("oof"), default["oof"])
             resolution = self._resolution(default["oof"])
-            margin = max(se * self._winners_curse(), resolution)
+            curse = self._winners_curse()
+            margin = max(se * curse, resolution)
             if challenger <= default["score"] + margin + 1e-12:
                 if default is not anchor:
                     best, greedy = base, None
@@ -1609,7 +1610,7 @@ class _Search:
                     deadline,
                     not_kept=f"not kept: {challenger:.4f} beats it by more than "
                     f"{margin:.4f} (the paired standard error {se:.4f} x "
-                    f"{self._winners_curse():.2f}, the winner's curse, and one "
+                    f"{curse:.2f}, the winner's curse, and one "
                     f"rare series' worth, {resolution:.4f})",
                 )
         if greedy is not None:
@@ -1690,15 +1691,10 @@ class _Search:
     ) -> list[float]:
         """Per-fold scores of stored out-of-fold probabilities (the same folds
         and scorer every candidate's ``mean_test_score`` used)."""
-        scores = []
-        for (_, te), proba in zip(self.splits, oof):
-            stored = _StoredPredictions()
-            stored.classes_ = self.owner.classes_
-            stored.proba_, stored.threshold_ = proba, threshold
-            scores.append(
-                float(self.scorer(stored, np.zeros((len(te), 1)), self.y[te]))
-            )
-        return scores
+        return [
+            self._score_stored(proba, self.y[te], threshold)
+            for (_, te), proba in zip(self.splits, oof)
+        ]
 
     def _oof_score(
         self, oof: list[np.ndarray], threshold: float | None = None
@@ -1706,12 +1702,19 @@ class _Search:
         """Mean of :meth:`_oof_scores`."""
         return float(np.mean(self._oof_scores(oof, threshold)))
 
-    def _pooled_score(self, proba: np.ndarray, y: np.ndarray) -> float:
-        """The scorer on pooled out-of-fold probabilities."""
+    def _score_stored(
+        self, proba: np.ndarray, y: np.ndarray, threshold: float | None = None
+    ) -> float:
+        """The scorer on stored probabilities of the series labelled ``y``."""
         stored = _StoredPredictions()
         stored.classes_ = self.owner.classes_
-        stored.proba_, stored.threshold_ = proba, None
+        stored.proba_, stored.threshold_ = proba, threshold
         return float(self.scorer(stored, np.zeros((len(y), 1)), y))
+
+    def _pooled_labels(self) -> np.ndarray:
+        """The labels of the test folds in split order, aligned with
+        out-of-fold probabilities concatenated over the folds."""
+        return np.concatenate([self.y[te] for _, te in self.splits])
 
     def _paired_se(
         self, a: list[np.ndarray] | None, b: list[np.ndarray] | None
@@ -1727,7 +1730,7 @@ class _Search:
         """
         if not a or not b:
             return math.inf
-        y = np.concatenate([self.y[te] for _, te in self.splits])
+        y = self._pooled_labels()
         pa, pb = np.concatenate(a), np.concatenate(b)
         rng = np.random.default_rng(0)
         groups = [np.flatnonzero(y == c) for c in np.unique(y)]
@@ -1737,8 +1740,8 @@ class _Search:
             for _ in range(200):
                 idx = np.concatenate([rng.choice(g, len(g)) for g in groups])
                 diffs.append(
-                    self._pooled_score(pa[idx], y[idx])
-                    - self._pooled_score(pb[idx], y[idx])
+                    self._score_stored(pa[idx], y[idx])
+                    - self._score_stored(pb[idx], y[idx])
                 )
         return float(np.std(diffs, ddof=1))
 
@@ -1752,12 +1755,12 @@ class _Search:
         series that both candidates get right, every bootstrap resample gets
         them right too, while on new data either may miss half of them.
         """
-        y = np.concatenate([self.y[te] for _, te in self.splits])
+        y = self._pooled_labels()
         p = np.concatenate(oof)
         classes = list(self.owner.classes_)
         values, counts = np.unique(y, return_counts=True)
         rare = values[np.argmin(counts)]
-        base = self._pooled_score(p, y)
+        base = self._score_stored(p, y)
         deltas = []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -1768,7 +1771,7 @@ class _Search:
                 target = ranked[-2] if ranked[-1] == true else true
                 q[i] = 0.0
                 q[i, target] = 1.0
-                deltas.append(abs(self._pooled_score(q, y) - base))
+                deltas.append(abs(self._score_stored(q, y) - base))
         return float(np.median(deltas))
 
     def _winners_curse(self) -> float:
@@ -1829,8 +1832,8 @@ class _Search:
         never fell more than 0.02 below the baseline there (mean +0.015), so
         it is the choice unless a candidate beats it by more than
         :meth:`_paired_se` times :meth:`_winners_curse` and by more than
-        :meth:`_resolution`. ``None`` unless both
-        finished with out-of-fold probabilities (and ``ensemble_size >= 2``).
+        :meth:`_resolution`. ``None`` unless both finished with out-of-fold
+        probabilities (and ``ensemble_size >= 2``).
         """
         members = self._anchor_members()
         if members is None:
