@@ -309,6 +309,27 @@ def test_training_batches_are_split_by_process_and_evaluation_is_not(
     assert train.device == valid.device == torch.device("meta")
 
 
+def test_skseq_predicts_outside_prepared_dataloaders(cpu_accelerator, gunpoint):
+    # The premise of tools/upstream/skorch-evaluation-step.patch (skorch#944):
+    # skorch's evaluation_step (prediction; validation goes through
+    # validation_step) would gather only inside a DataLoader that accelerate
+    # prepared. skseq's prediction batches never come from one, so with the
+    # patch skorch's method would leave them alone and _accelerate.py's one
+    # super(AccelerateMixin, self) bypass could go.
+    X, y = gunpoint
+    cls = accelerated(LSTMClassifier)
+    clf = cls(accelerator=cpu_accelerator, **LSTM_KW).fit(X, y)
+    states = []
+
+    def spy(batch, training=False):
+        states.append(clf.accelerator.gradient_state.in_dataloader)
+        return cls.evaluation_step(clf, batch, training=training)
+
+    clf.evaluation_step = spy  # on the instance only
+    clf.predict_proba(X)
+    assert len(states) > 0 and not any(states)
+
+
 # ------------------------------------------------------ several processes
 def _train_in_each_process(outdir, X, y):
     # forked from the test process, whose single-process state must not leak
