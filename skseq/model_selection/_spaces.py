@@ -25,6 +25,8 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import cross_val_score
 
+from ..sampling._augment import METHODS as AUGMENTATION_METHODS
+
 __all__ = ["optuna_objective", "search_space", "suggest_params"]
 
 
@@ -204,16 +206,7 @@ _SAMPLER_SPACES: dict[str, dict[str, _Spec]] = {
     },
     "TomekLinks": {"sampling_strategy": _Choice(("auto", "majority", "all"))},
     "AugmentationOverSampler": {
-        "method": _Choice(
-            (
-                "jitter",
-                "scaling",
-                "magnitude_warp",
-                "time_warp",
-                "window_slice",
-                "window_warp",
-            )
-        ),
+        "method": _Choice(AUGMENTATION_METHODS),
         "jitter_sigma": _Float(0.01, 0.1, log=True),
         "scaling_sigma": _Float(0.05, 0.3),
         "warp_sigma": _Float(0.1, 0.4),
