@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 
 from ..utils.validation import check_panel
-from ._base import _axes_and_figure, _display_docs, _fill_docs
+from ._base import _axes_and_figure, _display_docs, _fill_docs, _one_call_docs
 
 _DOCS = _display_docs(
+    **_one_call_docs("AttentionDisplay", "plot_attention", "weights"),
     X_weights="""\
 X : panel
     The series the weights were computed on, in any form
@@ -35,6 +36,8 @@ channels : sequence of int or None, default=None
 cmap : str, default="YlOrRd"
     Colour map of the weights.""",
     raises="""\
+Raises
+------
 ValueError
     When ``weights`` does not have one row per series and one column per
     time step of the panel, or an index is out of range.""",
@@ -123,14 +126,9 @@ class AttentionDisplay:
     colorbar_ : matplotlib Colorbar
         The weights' colour bar.
 
-    See Also
-    --------
-    plot_attention : Draw it from weights in one call.
+    {see_plot}
 
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    {examples}
     >>> import numpy as np
     >>> from skseq.plotting import AttentionDisplay
     >>> X = [np.sin(np.arange(4.0)), np.cos(np.arange(2.0))]
@@ -175,12 +173,8 @@ class AttentionDisplay:
         {ax}
         {cmap}
 
-        Returns
-        -------
-        display : AttentionDisplay
+        {returns_display}
 
-        Raises
-        ------
         {raises}
         """
         Xp, lengths = check_panel(X, allow_missing=True, return_lengths=True)
@@ -228,12 +222,8 @@ class AttentionDisplay:
         {ax}
         {cmap}
 
-        Returns
-        -------
-        display : AttentionDisplay
+        {returns_display}
 
-        Raises
-        ------
         {raises}
         """
         final = estimator[-1] if hasattr(estimator, "steps") else estimator
@@ -322,8 +312,7 @@ def plot_attention(
 ) -> Any:
     """Attention weights over time drawn behind the series, one band per series.
 
-    Draws an :class:`AttentionDisplay` (see there for what is drawn) and
-    returns its Axes.
+    {draws}
 
     Parameters
     ----------
@@ -332,22 +321,13 @@ def plot_attention(
     {selection}
     {cmap}
 
-    Returns
-    -------
-    ax : matplotlib Axes
+    {returns_ax}
 
-    Raises
-    ------
     {raises}
 
-    See Also
-    --------
-    AttentionDisplay : The same figure, with its data and artists kept.
+    {see_display}
 
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    {examples}
     >>> import numpy as np
     >>> from skseq.plotting import plot_attention
     >>> X = [np.sin(np.arange(20.0)), np.cos(np.arange(12.0))]  # unequal lengths

@@ -53,25 +53,66 @@ ax_ : matplotlib Axes
     Axes drawn on.
 figure_ : matplotlib Figure
     Figure holding ``ax_``.""",
+    # the Returns section of a ``plot_*`` function
+    "returns_ax": """\
+Returns
+-------
+ax : matplotlib Axes""",
+    # the header of every Examples section, and the off-screen backend every
+    # example draws with
+    "examples": """\
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")""",
 }
 
 
+def _one_call_docs(
+    display: str, function: str, source: str, kept: str = "data"
+) -> dict[str, str]:
+    """The blocks that link a display and the ``plot_*`` function drawing it
+    from ``source`` in one call: the function's opening sentence
+    (``{draws}``) and "See Also" (``{see_display}``: the display, which keeps
+    its ``kept`` and artists), and the display's "See Also" (``{see_plot}``).
+    A docstring asks for those it uses (``plot_confusion`` opens its own way)."""
+    article = "an" if display[0] in "AEIOU" else "a"
+    return {
+        "draws": f"""\
+Draws {article} :class:`{display}` (see there for what is drawn) and
+returns its Axes.""",
+        "see_display": f"""\
+See Also
+--------
+{display} : The same figure, with its {kept} and artists kept.""",
+        "see_plot": f"""\
+See Also
+--------
+{function} : Draw it from {source} in one call.""",
+    }
+
+
 def _display_docs(**blocks: str) -> Substitution:
-    """A module's docstring blocks, with the displays' shared ones
-    (``{ax}``, ``{drawn_on}``) unless it gives its own."""
+    """A module's docstring blocks, with the displays' shared ones (``{ax}``,
+    ``{drawn_on}``, ``{returns_ax}``, ``{examples}``) unless it gives its own."""
     return Substitution(**{**_SHARED_DOCS, **blocks})
 
 
 def _fill_docs(docs: Substitution) -> Callable[[T], T]:
     """Class decorator: fill the shared blocks of a class's docstring and of
-    its own methods' (``Substitution`` alone fills the class's only)."""
+    its own methods' (``Substitution`` alone fills the class's only), plus
+    ``{returns_display}``: the Returns section of a ``from_*`` classmethod."""
 
     def decorate(cls: T) -> T:
-        docs(cls)
+        filled = Substitution(
+            **docs.blocks,
+            returns_display=f"Returns\n-------\ndisplay : {cls.__name__}",
+        )
+        filled(cls)
         for member in vars(cls).values():
             func = getattr(member, "__func__", member)  # classmethods
             if callable(func) and func.__doc__:
-                docs(func)
+                filled(func)
         return cls
 
     return decorate

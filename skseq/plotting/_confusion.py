@@ -7,9 +7,10 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import ConfusionMatrixDisplay
 
-from ._base import _axes_and_figure, _display_docs, _fill_docs
+from ._base import _axes_and_figure, _display_docs, _fill_docs, _one_call_docs
 
 _DOCS = _display_docs(
+    **_one_call_docs("ConfusionDisplay", "plot_confusion", "labels", kept="matrix"),
     labels="""\
 labels : array-like or None, default=None
     Order of the classes; those in ``y_true`` or ``y_pred`` when ``None``.""",
@@ -60,14 +61,9 @@ class ConfusionDisplay(ConfusionMatrixDisplay):
         The value in every cell.
     {drawn_on}
 
-    See Also
-    --------
-    plot_confusion : Draw it from labels in one call.
+    {see_plot}
 
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    {examples}
     >>> from skseq.plotting import ConfusionDisplay
     >>> display = ConfusionDisplay.from_predictions(["a", "a", "b"], ["a", "b", "b"])
     >>> display.confusion_matrix.tolist(), round(display.f1_macro, 3)
@@ -113,9 +109,7 @@ class ConfusionDisplay(ConfusionMatrixDisplay):
         {ax}
         {title}
 
-        Returns
-        -------
-        display : ConfusionDisplay
+        {returns_display}
         """
         from sklearn.metrics import balanced_accuracy_score, confusion_matrix, f1_score
         from sklearn.utils.multiclass import unique_labels
@@ -160,9 +154,7 @@ class ConfusionDisplay(ConfusionMatrixDisplay):
         {ax}
         {title}
 
-        Returns
-        -------
-        display : ConfusionDisplay
+        {returns_display}
         """
         return cls.from_predictions(
             y,
@@ -259,18 +251,11 @@ def plot_confusion(
     {labels}
     {title}
 
-    Returns
-    -------
-    ax : matplotlib Axes
+    {returns_ax}
 
-    See Also
-    --------
-    ConfusionDisplay : The same figure, with its matrix and artists kept.
+    {see_display}
 
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    {examples}
     >>> from skseq.plotting import plot_confusion
     >>> ax = plot_confusion(["a", "a", "b", "b"], ["a", "b", "b", "b"])
     >>> ax.get_title()

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import _display_docs, _fill_docs, _pyplot
+from ._base import _display_docs, _fill_docs, _one_call_docs, _pyplot
 
 # history columns that are bookkeeping, not curves
 _NOT_CURVES = (
@@ -21,6 +21,7 @@ _NOT_CURVES = (
 )
 
 _DOCS = _display_docs(
+    **_one_call_docs("HistoryDisplay", "plot_history", "a fitted net or its history"),
     metrics="""\
 metrics : str, list of str or None, default=None
     Scores to draw besides the losses: history keys
@@ -34,6 +35,8 @@ ax : matplotlib Axes, pair of Axes or None, default=None
     a score panel beside it. One Axes: losses on it, scores on a twin
     y-axis. Two Axes: losses on the first, scores on the second.""",
     raises="""\
+Raises
+------
 ValueError
     An unfitted net, an empty history, or a metric the history does not
     hold (the message lists the keys it does hold).""",
@@ -193,14 +196,9 @@ class HistoryDisplay:
     best_lines_ : list of matplotlib Line2D
         The dotted lines at ``best_epoch`` (one per panel), or ``[]``.
 
-    See Also
-    --------
-    plot_history : Draw the history of a net in one call.
+    {see_plot}
 
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    {examples}
     >>> from skseq.plotting import HistoryDisplay
     >>> rows = [{"epoch": 1, "train_loss": 0.9, "valid_loss": 1.0, "valid_acc": 0.5},
     ...         {"epoch": 2, "train_loss": 0.5, "valid_loss": 0.7, "valid_acc": 0.8}]
@@ -246,12 +244,8 @@ class HistoryDisplay:
         {metrics}
         {ax}
 
-        Returns
-        -------
-        display : HistoryDisplay
+        {returns_display}
 
-        Raises
-        ------
         {raises}
         """
         if isinstance(estimator, list):
@@ -276,12 +270,8 @@ class HistoryDisplay:
         {metrics}
         {ax}
 
-        Returns
-        -------
-        display : HistoryDisplay
+        {returns_display}
 
-        Raises
-        ------
         {raises}
         """
         return cls._from_rows(list(history), None, metrics).plot(ax=ax)
@@ -380,8 +370,7 @@ def plot_history(
 ) -> np.ndarray:
     """Loss and scores per epoch, training vs validation.
 
-    Draws a :class:`HistoryDisplay` (see there for what is drawn) and
-    returns its Axes.
+    {draws}
 
     Parameters
     ----------
@@ -398,18 +387,11 @@ def plot_history(
     axes : ndarray of matplotlib Axes
         The Axes drawn on: ``[loss_ax]`` or ``[loss_ax, score_ax]``.
 
-    Raises
-    ------
     {raises}
 
-    See Also
-    --------
-    HistoryDisplay : The same figure, with its data and artists kept.
+    {see_display}
 
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    {examples}
     >>> from skseq.classifiers import LSTMClassifier
     >>> from skseq.datasets import load_dataset
     >>> from skseq.plotting import plot_history

@@ -8,9 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from ._base import _axes_and_figure, _display_docs, _fill_docs
+from ._base import _axes_and_figure, _display_docs, _fill_docs, _one_call_docs
 
 _DOCS = _display_docs(
+    **_one_call_docs(
+        "ImportanceDisplay", "plot_importance", "a permutation-importance result"
+    ),
     style="""\
 kind : {"box", "bar"}, default="box"
     Box plot of the repeats, or bars of their mean with error bars.""",
@@ -36,6 +39,12 @@ result : Bunch or dict of Bunch
     with ``importances`` of shape (n_features, n_repeats) and, when
     there, ``feature_names``; or a dict of them (several metrics, pick
     one with ``metric``).""",
+    raises="""\
+Raises
+------
+ValueError
+    A result that is not a permutation-importance Bunch, an unknown
+    ``kind`` or ``metric``, or ``top`` below 1.""",
 )
 
 
@@ -103,15 +112,10 @@ class ImportanceDisplay:
     mean_line_ : matplotlib Line2D or None
         The diamonds at the means (``kind="box"``).
 
-    See Also
-    --------
-    plot_importance : Draw a result in one call.
+    {see_plot}
     skseq.inspection.permutation_importance : Compute the importances.
 
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    {examples}
     >>> import numpy as np
     >>> from sklearn.utils import Bunch
     >>> from skseq.plotting import ImportanceDisplay
@@ -156,15 +160,9 @@ class ImportanceDisplay:
         {style}
         {selection}
 
-        Returns
-        -------
-        display : ImportanceDisplay
+        {returns_display}
 
-        Raises
-        ------
-        ValueError
-            A result that is not a permutation-importance Bunch, an unknown
-            ``kind`` or ``metric``, or ``top`` below 1.
+        {raises}
         """
         _check_plot_args(kind, top)
         bunch, metric = _importance_bunch(result, metric)
@@ -218,9 +216,7 @@ class ImportanceDisplay:
             Passed on to :func:`skseq.inspection.permutation_importance`
             (``by``, ``n_segments``, ``n_repeats``, ``random_state``, …).
 
-        Returns
-        -------
-        display : ImportanceDisplay
+        {returns_display}
         """
         from ..inspection import permutation_importance
 
@@ -341,8 +337,7 @@ def plot_importance(
 ) -> Any:
     """Permutation importances per channel or segment, most important on top.
 
-    Draws an :class:`ImportanceDisplay` (see there for what is drawn) and
-    returns its Axes.
+    {draws}
 
     Parameters
     ----------
@@ -352,24 +347,13 @@ def plot_importance(
     {metric}
     {selection}
 
-    Returns
-    -------
-    ax : matplotlib Axes
+    {returns_ax}
 
-    Raises
-    ------
-    ValueError
-        A result that is not a permutation-importance Bunch, an unknown
-        ``kind`` or ``metric``, or ``top`` below 1.
+    {raises}
 
-    See Also
-    --------
-    ImportanceDisplay : The same figure, with its data and artists kept.
+    {see_display}
 
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    {examples}
     >>> import numpy as np
     >>> from sklearn.utils import Bunch
     >>> from skseq.plotting import plot_importance

@@ -8,9 +8,12 @@ from typing import Any, NamedTuple
 import numpy as np
 from sklearn.metrics import PrecisionRecallDisplay as _SklearnPRDisplay
 
-from ._base import _axes_and_figure, _display_docs, _fill_docs
+from ._base import _axes_and_figure, _display_docs, _fill_docs, _one_call_docs
 
 _DOCS = _display_docs(
+    **_one_call_docs(
+        "PrecisionRecallDisplay", "plot_precision_recall", "scores", kept="points"
+    ),
     threshold="""\
 threshold : float or None, default=None
     A decision threshold on the score (e.g. ``best_threshold_`` of
@@ -34,6 +37,8 @@ default_threshold : float or None, default=0.5
 name : str or None, default=None
     Name of the curve in the legend.""",
     raises="""\
+Raises
+------
 ValueError
     Shapes that do not match, or a missing or unknown ``pos_label``.""",
 )
@@ -177,14 +182,9 @@ class PrecisionRecallDisplay(_SklearnPRDisplay):
         The marker of every operating point, in order.
     {drawn_on}
 
-    See Also
-    --------
-    plot_precision_recall : Draw it from scores in one call.
+    {see_plot}
 
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    {examples}
     >>> import numpy as np
     >>> from skseq.plotting import PrecisionRecallDisplay
     >>> y = np.array(["no", "no", "no", "yes", "yes", "no"])
@@ -246,12 +246,8 @@ class PrecisionRecallDisplay(_SklearnPRDisplay):
         {name}
         {ax}
 
-        Returns
-        -------
-        display : PrecisionRecallDisplay
+        {returns_display}
 
-        Raises
-        ------
         {raises}
         """
         from sklearn.metrics import average_precision_score, precision_recall_curve
@@ -308,12 +304,8 @@ class PrecisionRecallDisplay(_SklearnPRDisplay):
             ``None``.
         {ax}
 
-        Returns
-        -------
-        display : PrecisionRecallDisplay
+        {returns_display}
 
-        Raises
-        ------
         {raises}
         """
         classes = np.asarray(estimator.classes_)
@@ -397,7 +389,7 @@ def plot_precision_recall(
 ) -> Any:
     """Precision-recall curve of one class, with operating points marked.
 
-    Draws a :class:`PrecisionRecallDisplay` and returns its Axes.
+    {draws}
 
     Parameters
     ----------
@@ -415,22 +407,13 @@ def plot_precision_recall(
     {default_threshold}
     {name}
 
-    Returns
-    -------
-    ax : matplotlib Axes
+    {returns_ax}
 
-    Raises
-    ------
     {raises}
 
-    See Also
-    --------
-    PrecisionRecallDisplay : The same figure, with its points and artists kept.
+    {see_display}
 
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    {examples}
     >>> import numpy as np
     >>> from skseq.plotting import plot_precision_recall
     >>> y = np.array(["no", "no", "no", "yes", "yes", "no"])

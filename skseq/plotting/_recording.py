@@ -7,9 +7,19 @@ from typing import Any
 
 import numpy as np
 
-from ._base import Span, _axes_and_figure, _display_docs, _fill_docs, _runs
+from ._base import (
+    Span,
+    _axes_and_figure,
+    _display_docs,
+    _fill_docs,
+    _one_call_docs,
+    _runs,
+)
 
 _DOCS = _display_docs(
+    **_one_call_docs(
+        "RecordingDisplay", "plot_recording", "per-step outputs", kept="events"
+    ),
     recording="""\
 recording : array-like of shape (n_timepoints,) or (n_channels, n_timepoints)
     The signal, channels before time (skseq's convention).""",
@@ -159,14 +169,9 @@ class RecordingDisplay:
     threshold_line_ : matplotlib Line2D or None
         The threshold.
 
-    See Also
-    --------
-    plot_recording : Draw it from per-step outputs in one call.
+    {see_plot}
 
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    {examples}
     >>> import numpy as np
     >>> from skseq.plotting import RecordingDisplay
     >>> y_true = np.array([0, 0, 1, 1, 0, 0, 1, 0])
@@ -223,9 +228,7 @@ class RecordingDisplay:
         {time}
         {ax}
 
-        Returns
-        -------
-        display : RecordingDisplay
+        {returns_display}
 
         Raises
         ------
@@ -281,9 +284,7 @@ class RecordingDisplay:
         {time}
         {ax}
 
-        Returns
-        -------
-        display : RecordingDisplay
+        {returns_display}
         """
         proba = None
         if hasattr(estimator, "predict_proba"):
@@ -426,8 +427,7 @@ def plot_recording(
 ) -> Any:
     """A long recording with its true events, predicted events and probabilities.
 
-    Draws a :class:`RecordingDisplay` (see there for what is drawn) and
-    returns its Axes.
+    {draws}
 
     Parameters
     ----------
@@ -446,14 +446,9 @@ def plot_recording(
     ax : matplotlib Axes
         The signal's Axes (the probability axis is its twin).
 
-    See Also
-    --------
-    RecordingDisplay : The same figure, with its events and artists kept.
+    {see_display}
 
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    {examples}
     >>> import numpy as np
     >>> from skseq.plotting import plot_recording
     >>> signal = np.sin(np.arange(200) / 5.0)
