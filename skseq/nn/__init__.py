@@ -10,26 +10,11 @@ logits. The masks and masked operations live in one place, the masking layer
 (``length_mask``, ``padding_mask`` and the functions beside them).
 """
 
+from . import _masking
 from ._attention import AdditiveAttentionPooling, AttentionLSTMNetwork
-from ._cnn import (
-    CNNNetwork,
-    FCNNetwork,
-    InceptionTimeNetwork,
-    MaskedBatchNorm1d,
-    ResNetNetwork,
-)
+from ._cnn import CNNNetwork, FCNNetwork, InceptionTimeNetwork, ResNetNetwork
 from ._hybrid import CNNLSTMNetwork, LSTMFCNNetwork
-from ._masking import (
-    fill_padding,
-    length_mask,
-    masked_max,
-    masked_max_pool,
-    masked_mean,
-    masked_pool,
-    padding_mask,
-    reverse_within,
-    zero_padding,
-)
+from ._masking import *  # noqa: F403 - its __all__ lists what skseq.nn shows
 from ._rnn import FeatureBatchNorm, GRUNetwork, LSTMNetwork, MLPHead, RNNNetwork
 from ._scaling import SeriesScaling
 from ._transformer import SinusoidalPositionalEncoding, TransformerNetwork
@@ -46,19 +31,11 @@ __all__ = [
     "LSTMFCNNetwork",
     "LSTMNetwork",
     "MLPHead",
-    "MaskedBatchNorm1d",
     "RNNNetwork",
     "ResNetNetwork",
     "SeriesScaling",
     "SinusoidalPositionalEncoding",
     "TransformerNetwork",
-    "fill_padding",
-    "length_mask",
-    "masked_max",
-    "masked_max_pool",
-    "masked_mean",
-    "masked_pool",
-    "padding_mask",
-    "reverse_within",
-    "zero_padding",
 ]
+# the masking layer's public functions and MaskedBatchNorm1d, listed there
+__all__ += _masking.__all__

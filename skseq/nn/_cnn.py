@@ -181,7 +181,8 @@ class ConvStack(nn.Module):
 
 class _PooledConvNetwork(nn.Module):
     """A :class:`ConvStack`, masked global pooling and an :class:`MLPHead`
-    (the body of :class:`CNNNetwork` and :class:`FCNNetwork`)."""
+    (the body of :class:`CNNNetwork` and :class:`FCNNetwork`; the CNN-LSTM
+    hybrid summarises the conv features with a recurrent layer instead)."""
 
     def _build(
         self,
@@ -205,12 +206,17 @@ class _PooledConvNetwork(nn.Module):
             head_dropout,
         )
 
+    def _summarise(self, h: Tensor, lengths: Tensor | None) -> Tensor:
+        """One vector per series from the conv features ``(batch, filters,
+        time')`` and their lengths."""
+        return masked_pool(h, lengths, self.pooling)
+
     def forward(
         self, x: Tensor, lengths: Tensor | Sequence[int] | None = None
     ) -> Tensor:
         lengths = as_lengths(lengths, x)
-        h, lengths, pad = self.features(x, lengths)
-        return self.head(masked_pool(h, lengths, self.pooling))
+        h, lengths, _ = self.features(x, lengths)
+        return self.head(self._summarise(h, lengths))
 
 
 @fill_doc

@@ -8,7 +8,7 @@ import torch
 from torch import Tensor, nn
 
 from .._docstrings import fill_doc
-from ._cnn import ConvStack, _check_blocks, _check_positive
+from ._cnn import ConvStack, _check_blocks, _check_positive, _PooledConvNetwork
 from ._masking import as_lengths, check_pooling, fill_padding, masked_pool
 from ._rnn import (
     RNN_POOLINGS,
@@ -115,7 +115,7 @@ class LSTMFCNNetwork(nn.Module):
 
 
 @fill_doc
-class CNNLSTMNetwork(nn.Module):
+class CNNLSTMNetwork(_PooledConvNetwork):
     """Convolutional blocks followed by a recurrent layer (CNN-LSTM).
 
     Conv blocks (convolution, batch norm, ReLU, max pooling) extract local
@@ -201,10 +201,6 @@ class CNNLSTMNetwork(nn.Module):
             feature_norm,
         )
 
-    def forward(
-        self, x: Tensor, lengths: Tensor | Sequence[int] | None = None
-    ) -> Tensor:
-        lengths = as_lengths(lengths, x)
-        h, lengths, _ = self.features(x, lengths)
-        feats = rnn_features(self.rnn, h.transpose(1, 2), lengths, self.pooling)
-        return self.head(feats)
+    def _summarise(self, h: Tensor, lengths: Tensor | None) -> Tensor:
+        # the recurrent layer reads the conv features in place of global pooling
+        return rnn_features(self.rnn, h.transpose(1, 2), lengths, self.pooling)

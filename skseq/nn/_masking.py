@@ -26,10 +26,11 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+# what skseq.nn makes public from this module (its __all__ takes this list);
+# as_lengths, check_pooling, pooled_size and zero_padding_with_mask serve the
+# networks beside this module only
 __all__ = [
     "MaskedBatchNorm1d",
-    "as_lengths",
-    "check_pooling",
     "fill_padding",
     "length_mask",
     "masked_max",
@@ -37,10 +38,8 @@ __all__ = [
     "masked_mean",
     "masked_pool",
     "padding_mask",
-    "pooled_size",
     "reverse_within",
     "zero_padding",
-    "zero_padding_with_mask",
 ]
 
 POOLINGS = ("mean", "max", "meanmax")
