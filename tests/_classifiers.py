@@ -1,7 +1,8 @@
 """Checks that every sequence classifier's test file runs on its own fitted
 model (the attention LSTM and the transformer read the same padded
-JapaneseVowels panel): the tests of :class:`JapaneseVowelsChecks`, and
-:func:`check_learns_narrow_univariate`."""
+JapaneseVowels panel): the tests of :class:`JapaneseVowelsChecks`,
+:func:`check_learns_narrow_univariate` and
+:func:`check_same_seed_same_predictions`."""
 
 import numpy as np
 import pytest
@@ -58,3 +59,13 @@ def check_learns_narrow_univariate(cls, width):
     clf = cls(**test_params(cls)).fit(X, y)
     assert (clf.predict(X) == y).mean() > 0.9
     return clf, X
+
+
+def check_same_seed_same_predictions(cls, vowels):
+    """Two fits of ``cls`` (its test parameters, 2 epochs) on the first 60
+    JapaneseVowels series predict the same probabilities."""
+    X, y = vowels[0][:60], vowels[1][:60]
+    params = {**test_params(cls), "max_epochs": 2}
+    a = cls(**params).fit(X, y).predict_proba(X)
+    b = cls(**params).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)

@@ -9,11 +9,14 @@ classes carry none of it.
 ``test_params(cls)`` returns a fresh dict (estimators inside it are new
 objects on every call); ``instance(cls, **overrides)`` builds one;
 ``expected_failed_checks(estimator)`` is what ``parametrize_with_checks``
-takes.
+takes. ``macro_f1_stopped_lstm(**params)`` is the small LSTM that the
+early-stopping tests train, and ``search_subspace(estimator, keys)`` the few
+entries of skseq's published search space that a test searches.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -36,7 +39,11 @@ from skseq.classifiers import (
     ResNetClassifier,
     TransformerClassifier,
 )
-from skseq.model_selection import CascadeClassifier, MulticlassThresholdClassifierCV
+from skseq.model_selection import (
+    CascadeClassifier,
+    MulticlassThresholdClassifierCV,
+    search_space,
+)
 from skseq.sampling import AugmentationOverSampler, PanelSampler
 from skseq.transformers import (
     Interpolator,
@@ -166,6 +173,26 @@ test_params.__test__ = False  # not a test, despite its name
 def instance(cls: type, **overrides: Any) -> Any:
     """``cls`` built with its test parameters, updated by ``overrides``."""
     return cls(**{**test_params(cls), **overrides})
+
+
+def search_subspace(
+    estimator: Any, keys: Iterable[str], **kwargs: Any
+) -> dict[str, Any]:
+    """The entries ``keys`` of ``search_space(estimator, **kwargs)``."""
+    full = search_space(estimator, **kwargs)
+    return {key: full[key] for key in keys}
+
+
+def macro_f1_stopped_lstm(**params: Any) -> LSTMClassifier:
+    """An 8-unit LSTMClassifier (seed 0) that stops early on the validation
+    macro-F1; ``params`` add to that."""
+    return LSTMClassifier(
+        module__hidden_size=8,
+        early_stopping=True,
+        monitor="valid_f1_macro",
+        random_state=0,
+        **params,
+    )
 
 
 # --------------------------------------------------- checks known to fail

@@ -116,14 +116,19 @@ def italy_test():
 # toggles a module to training mode and back).
 
 
+def _fit_on_vowels(cls, **params):
+    """``cls(**params)`` fitted on the JapaneseVowels train split."""
+    X, y = bundled("JapaneseVowels", "train")
+    return cls(**params).fit(X, y)
+
+
 @pytest.fixture(scope="session", params=["LSTMClassifier", "GRUClassifier"])
 def fitted_vowels(request):
     """LSTM and GRU classifiers fitted on JapaneseVowels (5 epochs, width 16)."""
     from skseq import classifiers
 
-    X, y = bundled("JapaneseVowels", "train")
     cls = getattr(classifiers, request.param)
-    return cls(module__hidden_size=16, max_epochs=5, random_state=0).fit(X, y)
+    return _fit_on_vowels(cls, module__hidden_size=16, max_epochs=5, random_state=0)
 
 
 FAST = {"max_epochs": 12, "lr": 3e-3, "random_state": 0, "n_threads": 1}
@@ -134,9 +139,9 @@ def fitted_attention():
     """AttentionLSTMClassifier fitted on JapaneseVowels (12 epochs)."""
     from skseq.classifiers import AttentionLSTMClassifier
 
-    X, y = bundled("JapaneseVowels", "train")
     # dense_dropout > 0 so that a forward pass in training mode would differ
-    clf = AttentionLSTMClassifier(
+    return _fit_on_vowels(
+        AttentionLSTMClassifier,
         module__hidden_size=16,
         module__attention_size=16,
         module__dense_dropout=0.3,
@@ -144,7 +149,6 @@ def fitted_attention():
         # as 0.012 from uniform on one CPU (0.057 on another); 0.22 at 1e-2
         **{**FAST, "lr": 1e-2},
     )
-    return clf.fit(X, y)
 
 
 @pytest.fixture(scope="session")
@@ -152,14 +156,13 @@ def fitted_transformer():
     """TransformerClassifier fitted on JapaneseVowels (12 epochs, d_model 32)."""
     from skseq.classifiers import TransformerClassifier
 
-    X, y = bundled("JapaneseVowels", "train")
-    clf = TransformerClassifier(
+    return _fit_on_vowels(
+        TransformerClassifier,
         module__d_model=32,
         module__dim_feedforward=64,
         module__patch_size=2,
         **FAST,
     )
-    return clf.fit(X, y)
 
 
 @pytest.fixture(scope="module")

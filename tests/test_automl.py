@@ -65,6 +65,29 @@ def _baseline(leaderboard):
     return float(row["mean_test_score"])
 
 
+def _two_fcn_trials(**params):
+    """A 30 s search of two FCN trials of 4 epochs each, without pruning."""
+    return AutoSequenceClassifier(
+        time_budget=30,
+        models=["FCN"],
+        max_trials=2,
+        max_epochs=4,
+        pruner=None,
+        random_state=0,
+        **params,
+    )
+
+
+def _check_probabilities_and_pickle(clf, X):
+    """Probabilities of two classes that sum to one, and a pickled copy that
+    predicts as ``clf`` does."""
+    proba = clf.predict_proba(X[:5])
+    assert proba.shape == (5, 2) and np.allclose(proba.sum(1), 1)
+    np.testing.assert_array_equal(
+        pickle.loads(pickle.dumps(clf)).predict(X), clf.predict(X)
+    )
+
+
 # -------------------------------------------------------------- the search
 @pytest.fixture(scope="module")
 def searched(gunpoint):
@@ -166,15 +189,11 @@ def test_reproducible_under_random_state(gunpoint):
     which the leaderboard's note reports."""
     X, y = gunpoint
 
+    def search(**params):
+        return AutoSequenceClassifier(time_budget=60, models=["LSTM", "FCN"], **params)
+
     def fit():
-        clf = AutoSequenceClassifier(
-            time_budget=60,
-            models=["LSTM", "FCN"],
-            max_trials=4,
-            max_epochs=3,
-            n_jobs=1,
-            random_state=0,
-        )
+        clf = search(max_trials=4, max_epochs=3, n_jobs=1, random_state=0)
         seconds = _timed_fit(clf, X, y)
         assert seconds < 60
         return clf
@@ -192,13 +211,7 @@ def test_reproducible_under_random_state(gunpoint):
     assert first.best_params_ == second.best_params_
     np.testing.assert_array_equal(first.predict(X), second.predict(X))
     # and another seed proposes other trials
-    other = AutoSequenceClassifier(
-        time_budget=60,
-        models=["LSTM", "FCN"],
-        max_trials=2,
-        max_epochs=1,
-        random_state=1,
-    ).fit(X, y)
+    other = search(max_trials=2, max_epochs=1, random_state=1).fit(X, y)
     assert other.leaderboard_["params"].iloc[1] != a["params"].iloc[1]
 
 
@@ -573,15 +586,7 @@ def test_the_anchor_stays_unless_beaten_by_more_than_its_standard_error(
     monkeypatch.setattr(automl._Search, "_paired_se", lambda self, a, b: error)
     if case == "no time to refit":
         monkeypatch.setattr(automl._Search, "_ensemble", no_time)
-    clf = AutoSequenceClassifier(
-        time_budget=30,
-        models=["FCN"],
-        max_trials=2,
-        max_epochs=4,
-        pruner=None,
-        tune_threshold=False,
-        random_state=0,
-    ).fit(X, y)
+    clf = _two_fcn_trials(tune_threshold=False).fit(X, y)
     board = clf.leaderboard_
     row = board[board["candidate"] == "ensemble of FCN#0, MiniRocket"].iloc[0]
     chosen = board[board["selected"]].iloc[0]
@@ -591,11 +596,7 @@ def test_the_anchor_stays_unless_beaten_by_more_than_its_standard_error(
         voting = clf.best_estimator_
         assert type(voting).__name__ == "VotingClassifier"
         assert type(voting.estimators_[1]).__name__ == "_ScoresAsProba"
-        proba = clf.predict_proba(X[:5])
-        assert proba.shape == (5, 2) and np.allclose(proba.sum(1), 1)
-        np.testing.assert_array_equal(
-            pickle.loads(pickle.dumps(clf)).predict(X), clf.predict(X)
-        )
+        _check_probabilities_and_pickle(clf, X)
     elif case == "below the baseline":
         assert not row["selected"]
         assert row["note"].startswith("not kept: below the baseline alone")
@@ -629,15 +630,7 @@ def test_out_of_fold_probabilities_reproduce_every_trial_score(gunpoint, monkeyp
     trial give back its cross-validated score exactly."""
     seen = _search_state(monkeypatch)
     X, y = gunpoint
-    clf = AutoSequenceClassifier(
-        time_budget=30,
-        models=["FCN"],
-        max_trials=2,
-        max_epochs=4,
-        pruner=None,
-        tune_threshold=False,
-        random_state=0,
-    ).fit(X, y)
+    clf = _two_fcn_trials(tune_threshold=False).fit(X, y)
     search = seen["search"]
     trials = [r for r in search.rows if r.get("trial") is not None]
     assert trials and all(r["status"] == "ok" and r.get("oof") for r in trials)
@@ -710,14 +703,7 @@ def test_an_ensemble_that_scores_higher_replaces_the_winner(gunpoint, monkeypatc
         return found
 
     monkeypatch.setattr(automl._Search, "_greedy", better)
-    clf = AutoSequenceClassifier(
-        time_budget=30,
-        models=["FCN"],
-        max_trials=2,
-        max_epochs=4,
-        pruner=None,
-        random_state=0,
-    )
+    clf = _two_fcn_trials()
     seconds = _timed_fit(clf, X, y)
     assert seconds <= 1.1 * 30
     board = clf.leaderboard_
@@ -728,11 +714,7 @@ def test_an_ensemble_that_scores_higher_replaces_the_winner(gunpoint, monkeypatc
     final = clf.best_estimator_
     voting = getattr(final, "estimator", final)
     assert type(voting).__name__ == "VotingClassifier" and voting.voting == "soft"
-    proba = clf.predict_proba(X[:5])
-    assert proba.shape == (5, 2) and np.allclose(proba.sum(1), 1)
-    np.testing.assert_array_equal(
-        pickle.loads(pickle.dumps(clf)).predict(X), clf.predict(X)
-    )
+    _check_probabilities_and_pickle(clf, X)
     # the search's deadlines are gone from the refitted members
     for member in voting.estimators_:
         cbs = member.steps[-1][1].callbacks or []

@@ -19,6 +19,7 @@ import warnings
 import numpy as np
 import pytest
 import sklearn
+from _instances import search_subspace
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
@@ -29,7 +30,7 @@ from sklearn.utils.estimator_checks import (
 
 from skseq.classifiers import FCNClassifier
 from skseq.datasets import load_dataset
-from skseq.model_selection import optuna_objective, search_space
+from skseq.model_selection import optuna_objective
 from skseq.transformers import (
     Interpolator,
     Normalizer,
@@ -159,17 +160,12 @@ def test_the_documented_pandas_route_gives_a_pandas_panel():
 
 
 # ---------------------------------------------------------- OptunaSearchCV
-def _optuna_space(estimator):
-    full = search_space(estimator, kind="optuna")
-    return {key: full[key] for key in SPACE_KEYS}
-
-
 def test_optuna_search_cv_over_the_published_space(gunpoint):
     pytest.importorskip("optuna")
     OptunaSearchCV = pytest.importorskip("optuna_integration").OptunaSearchCV
     X, y = gunpoint
     clf = _fcn()
-    space = _optuna_space(clf)
+    space = search_subspace(clf, SPACE_KEYS, kind="optuna")
     search = OptunaSearchCV(
         clf, space, n_trials=2, cv=2, scoring="f1_macro", random_state=0
     )
@@ -194,7 +190,7 @@ def test_optuna_search_cv_is_the_estimator_form_of_optuna_objective(gunpoint):
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     X, y = gunpoint
     clf = _fcn()
-    space = _optuna_space(clf)
+    space = search_subspace(clf, SPACE_KEYS, kind="optuna")
     cv = StratifiedKFold(2)
 
     def study():

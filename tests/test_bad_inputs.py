@@ -64,6 +64,27 @@ def resample(sampler, data=X, y=Y):
     return lambda: sampler.fit_resample(data, y)
 
 
+def transformed(cls):
+    """The call of :func:`param_cases` rows: ``cls(**params)`` transforms X."""
+    return lambda **params: fit_transform(cls(**params))
+
+
+def resampled(cls):
+    """The call of :func:`param_cases` rows: ``cls(**params)`` resamples X."""
+    return lambda **params: resample(cls(**params))
+
+
+def built(cls):
+    """The call of :func:`param_cases` rows: ``cls(**params)`` is built."""
+    return lambda **params: lambda: cls(**params)
+
+
+def param_cases(make, *rows):
+    """CASES from ``(id, params, error, match)`` rows that share one call:
+    ``make(**params)`` returns it (one bad parameter set a row)."""
+    return [(name, make(**params), error, match) for name, params, error, match in rows]
+
+
 def _flatten(a):
     return np.asarray(a).reshape(len(a), -1)
 
@@ -86,6 +107,19 @@ def cascade(first=None, y=YT, **params):
     return lambda: CascadeClassifier(first, LogisticRegression(), **params).fit(XT, y)
 
 
+def unwound(**changes):
+    """``unwindow`` of two 3-step windows of a 6-step recording, ``changes``
+    made to that valid call."""
+    params = {
+        "window_values": np.zeros(2),
+        "starts": [0, 2],
+        "length": 3,
+        "n_timepoints": 6,
+        **changes,
+    }
+    return lambda: unwindow(**params)
+
+
 def loss_forward(loss, logits, target):
     return lambda: loss(logits, target)
 
@@ -100,80 +134,84 @@ LOGITS = torch.zeros(4, 2)
 TARGET = torch.zeros(4, dtype=torch.long)
 MSG_POSITIVE_INT = "must be a positive int"
 
-# (id, call, exception type, message fragment)
+# (id, call, exception type, message fragment); in the rows of param_cases the
+# call's parameters stand for the call
 CASES = [
     # ---------------------------------------------------------- Interpolator
-    (
-        "interp-method-unknown",
-        fit_transform(Interpolator("cubic")),
-        ValueError,
-        r"method='cubic' is not supported; choose one of",
-    ),
-    (
-        "interp-method-none",
-        fit_transform(Interpolator(None)),
-        ValueError,
-        "method=None is not supported",
-    ),
-    (
-        "interp-max_gap-zero",
-        fit_transform(Interpolator(max_gap=0)),
-        ValueError,
-        "max_gap=0 must be a positive integer",
-    ),
-    (
-        "interp-max_gap-float",
-        fit_transform(Interpolator(max_gap=2.5)),
-        ValueError,
-        "max_gap=2.5 must be a positive integer",
-    ),
-    (
-        "interp-max_gap-bool",
-        fit_transform(Interpolator(max_gap=True)),
-        ValueError,
-        "max_gap=True must be a positive integer",
-    ),
-    (
-        "interp-edges",
-        fit_transform(Interpolator(edges="wrap")),
-        ValueError,
-        "edges='wrap' is not supported",
-    ),
-    (
-        "interp-on_long_gap",
-        fit_transform(Interpolator(on_long_gap="ignore")),
-        ValueError,
-        "on_long_gap='ignore' is not supported",
-    ),
-    (
-        "interp-missing_values-str",
-        fit_transform(Interpolator(missing_values="nan")),
-        TypeError,
-        "missing_values='nan' must be a real number",
-    ),
-    (
-        "interp-missing_values-none",
-        fit_transform(Interpolator(missing_values=None)),
-        TypeError,
-        "missing_values=None must be a real number",
-    ),
-    (
-        "interp-missing_values-inf",
-        fit_transform(Interpolator(missing_values=np.inf)),
-        ValueError,
-        "missing_values=inf cannot be infinite",
-    ),
-    (
-        "interp-padding_value-str",
-        fit_transform(Interpolator(padding_value="0")),
-        TypeError,
-        "padding_value='0' must be a real number",
-    ),
-    (
-        "interp-padding_value-inf",
-        fit_transform(Interpolator(padding_value=-np.inf)),
-        ValueError,
-        "padding_value=-inf cannot be infinite",
+    *param_cases(
+        transformed(Interpolator),
+        (
+            "interp-method-unknown",
+            {"method": "cubic"},
+            ValueError,
+            r"method='cubic' is not supported; choose one of",
+        ),
+        (
+            "interp-method-none",
+            {"method": None},
+            ValueError,
+            "method=None is not supported",
+        ),
+        (
+            "interp-max_gap-zero",
+            {"max_gap": 0},
+            ValueError,
+            "max_gap=0 must be a positive integer",
+        ),
+        (
+            "interp-max_gap-float",
+            {"max_gap": 2.5},
+            ValueError,
+            "max_gap=2.5 must be a positive integer",
+        ),
+        (
+            "interp-max_gap-bool",
+            {"max_gap": True},
+            ValueError,
+            "max_gap=True must be a positive integer",
+        ),
+        (
+            "interp-edges",
+            {"edges": "wrap"},
+            ValueError,
+            "edges='wrap' is not supported",
+        ),
+        (
+            "interp-on_long_gap",
+            {"on_long_gap": "ignore"},
+            ValueError,
+            "on_long_gap='ignore' is not supported",
+        ),
+        (
+            "interp-missing_values-str",
+            {"missing_values": "nan"},
+            TypeError,
+            "missing_values='nan' must be a real number",
+        ),
+        (
+            "interp-missing_values-none",
+            {"missing_values": None},
+            TypeError,
+            "missing_values=None must be a real number",
+        ),
+        (
+            "interp-missing_values-inf",
+            {"missing_values": np.inf},
+            ValueError,
+            "missing_values=inf cannot be infinite",
+        ),
+        (
+            "interp-padding_value-str",
+            {"padding_value": "0"},
+            TypeError,
+            "padding_value='0' must be a real number",
+        ),
+        (
+            "interp-padding_value-inf",
+            {"padding_value": -np.inf},
+            ValueError,
+            "padding_value=-inf cannot be infinite",
+        ),
     ),
     (
         "interp-long-gap-raise",
@@ -197,114 +235,118 @@ CASES = [
         "4 dimensions",
     ),
     # ------------------------------------------------------ Padder/Truncator
-    (
-        "padder-length-zero",
-        fit_transform(Padder(length=0)),
-        ValueError,
-        r"Padder\(length=0\) must be at least 1",
+    *param_cases(
+        transformed(Padder),
+        (
+            "padder-length-zero",
+            {"length": 0},
+            ValueError,
+            r"Padder\(length=0\) must be at least 1",
+        ),
+        (
+            "padder-length-negative",
+            {"length": -3},
+            ValueError,
+            r"Padder\(length=-3\) must be at least 1",
+        ),
+        (
+            "padder-length-min",
+            {"length": "min"},
+            ValueError,
+            r"Padder\(length='min'\) is not supported; pass 'max'",
+        ),
+        (
+            "padder-length-quantile-above-1",
+            {"length": 1.5},
+            ValueError,
+            r"Padder\(length=1.5\) is a float, read as a quantile",
+        ),
+        (
+            "padder-length-nan",
+            {"length": float("nan")},
+            ValueError,
+            "must lie in \\(0, 1\\]",
+        ),
+        (
+            "padder-length-none",
+            {"length": None},
+            TypeError,
+            r"Padder\(length=None\) must be 'max'",
+        ),
+        (
+            "padder-side",
+            {"side": "both"},
+            ValueError,
+            r"Padder\(side='both'\) is not supported; use 'post' or 'pre'",
+        ),
+        (
+            "padder-fill_value-str",
+            {"fill_value": "0"},
+            TypeError,
+            r"Padder\(fill_value='0'\) must be a number",
+        ),
+        (
+            "padder-fill_value-inf",
+            {"fill_value": np.inf},
+            ValueError,
+            r"Padder\(fill_value=inf\) would pad with infinity",
+        ),
+        ("padder-pre-nan", {"side": "pre"}, ValueError, "side='pre', fill_value=nan"),
+        (
+            "padder-too-short",
+            {"length": 3},
+            ValueError,
+            "more than the 3 that Padder pads to; put Truncator",
+        ),
     ),
-    (
-        "padder-length-negative",
-        fit_transform(Padder(length=-3)),
-        ValueError,
-        r"Padder\(length=-3\) must be at least 1",
-    ),
-    (
-        "padder-length-min",
-        fit_transform(Padder(length="min")),
-        ValueError,
-        r"Padder\(length='min'\) is not supported; pass 'max'",
-    ),
-    (
-        "padder-length-quantile-above-1",
-        fit_transform(Padder(length=1.5)),
-        ValueError,
-        r"Padder\(length=1.5\) is a float, read as a quantile",
-    ),
-    (
-        "padder-length-nan",
-        fit_transform(Padder(length=float("nan"))),
-        ValueError,
-        "must lie in \\(0, 1\\]",
-    ),
-    (
-        "padder-length-none",
-        fit_transform(Padder(length=None)),
-        TypeError,
-        r"Padder\(length=None\) must be 'max'",
-    ),
-    (
-        "padder-side",
-        fit_transform(Padder(side="both")),
-        ValueError,
-        r"Padder\(side='both'\) is not supported; use 'post' or 'pre'",
-    ),
-    (
-        "padder-fill_value-str",
-        fit_transform(Padder(fill_value="0")),
-        TypeError,
-        r"Padder\(fill_value='0'\) must be a number",
-    ),
-    (
-        "padder-fill_value-inf",
-        fit_transform(Padder(fill_value=np.inf)),
-        ValueError,
-        r"Padder\(fill_value=inf\) would pad with infinity",
-    ),
-    (
-        "padder-pre-nan",
-        fit_transform(Padder(side="pre")),
-        ValueError,
-        "side='pre', fill_value=nan",
-    ),
-    (
-        "padder-too-short",
-        fit_transform(Padder(length=3)),
-        ValueError,
-        "more than the 3 that Padder pads to; put Truncator",
-    ),
-    (
-        "truncator-length-max",
-        fit_transform(Truncator(length="max")),
-        ValueError,
-        r"Truncator\(length='max'\) is not supported; pass 'min'",
-    ),
-    (
-        "truncator-length-zero",
-        fit_transform(Truncator(length=0)),
-        ValueError,
-        r"Truncator\(length=0\) must be at least 1",
-    ),
-    (
-        "truncator-length-2.0",
-        fit_transform(Truncator(length=2.0)),
-        ValueError,
-        "pass an int for a fixed length",
-    ),
-    (
-        "truncator-length-bool",
-        fit_transform(Truncator(length=True)),
-        TypeError,
-        r"Truncator\(length=True\)",
-    ),
-    (
-        "truncator-side",
-        fit_transform(Truncator(side="left")),
-        ValueError,
-        r"Truncator\(side='left'\) is not supported",
+    *param_cases(
+        transformed(Truncator),
+        (
+            "truncator-length-max",
+            {"length": "max"},
+            ValueError,
+            r"Truncator\(length='max'\) is not supported; pass 'min'",
+        ),
+        (
+            "truncator-length-zero",
+            {"length": 0},
+            ValueError,
+            r"Truncator\(length=0\) must be at least 1",
+        ),
+        (
+            "truncator-length-2.0",
+            {"length": 2.0},
+            ValueError,
+            "pass an int for a fixed length",
+        ),
+        (
+            "truncator-length-bool",
+            {"length": True},
+            TypeError,
+            r"Truncator\(length=True\)",
+        ),
+        (
+            "truncator-side",
+            {"side": "left"},
+            ValueError,
+            r"Truncator\(side='left'\) is not supported",
+        ),
     ),
     # ------------------------------------------------------------ Normalizer
-    (
-        "normalizer-method",
-        fit_transform(Normalizer(method="robust")),
-        ValueError,
-        r"Normalizer\(method='robust'\) is not supported; choose one of",
-    ),
-    (
-        "normalizer-scope",
-        fit_transform(Normalizer(scope="global")),
-        ValueError,
-        r"Normalizer\(scope='global'\) is not supported",
+    *param_cases(
+        transformed(Normalizer),
+        (
+            "normalizer-method",
+            {"method": "robust"},
+            ValueError,
+            r"Normalizer\(method='robust'\) is not supported; choose one of",
+        ),
+        (
+            "normalizer-scope",
+            {"scope": "global"},
+            ValueError,
+            r"Normalizer\(scope='global'\) is not supported",
+        ),
     ),
     (
         "normalizer-inf",
@@ -319,71 +361,74 @@ CASES = [
         "expecting 2 channels",
     ),
     # ------------------------------------------------------- RollingFeatures
-    (
-        "rolling-window-zero",
-        fit_transform(RollingFeatures(window_sizes=0)),
-        ValueError,
-        r"RollingFeatures\(window_sizes=0\) must be a positive int",
-    ),
-    (
-        "rolling-window-empty",
-        fit_transform(RollingFeatures(window_sizes=[])),
-        ValueError,
-        r"window_sizes=\[\]\) must be a positive int",
-    ),
-    (
-        "rolling-window-float",
-        fit_transform(RollingFeatures(window_sizes=2.5)),
-        ValueError,
-        r"window_sizes=2.5\) must be a positive int",
-    ),
-    (
-        "rolling-window-none",
-        fit_transform(RollingFeatures(window_sizes=None)),
-        ValueError,
-        r"window_sizes=None\) must be a positive int",
-    ),
-    (
-        "rolling-window-str",
-        fit_transform(RollingFeatures(window_sizes="5")),
-        ValueError,
-        r"window_sizes='5'\) must be a positive int",
-    ),
-    (
-        "rolling-window-repeat",
-        fit_transform(RollingFeatures(window_sizes=[2, 2])),
-        ValueError,
-        r"repeats \[2\]",
-    ),
-    (
-        "rolling-statistic-unknown",
-        fit_transform(RollingFeatures(statistics="median")),
-        ValueError,
-        r"unknown statistic\(s\) \['median'\]",
-    ),
-    (
-        "rolling-statistic-empty",
-        fit_transform(RollingFeatures(statistics=[])),
-        ValueError,
-        r"statistics=\[\]\) is empty",
-    ),
-    (
-        "rolling-statistic-none",
-        fit_transform(RollingFeatures(statistics=None)),
-        TypeError,
-        r"statistics=None\) must be a statistic name",
-    ),
-    (
-        "rolling-statistic-repeat",
-        fit_transform(RollingFeatures(statistics=["mean", "mean"])),
-        ValueError,
-        r"repeats \['mean'\]",
-    ),
-    (
-        "rolling-include_original-str",
-        fit_transform(RollingFeatures(include_original="no")),
-        TypeError,
-        r"include_original='no'\) must be True",
+    *param_cases(
+        transformed(RollingFeatures),
+        (
+            "rolling-window-zero",
+            {"window_sizes": 0},
+            ValueError,
+            r"RollingFeatures\(window_sizes=0\) must be a positive int",
+        ),
+        (
+            "rolling-window-empty",
+            {"window_sizes": []},
+            ValueError,
+            r"window_sizes=\[\]\) must be a positive int",
+        ),
+        (
+            "rolling-window-float",
+            {"window_sizes": 2.5},
+            ValueError,
+            r"window_sizes=2.5\) must be a positive int",
+        ),
+        (
+            "rolling-window-none",
+            {"window_sizes": None},
+            ValueError,
+            r"window_sizes=None\) must be a positive int",
+        ),
+        (
+            "rolling-window-str",
+            {"window_sizes": "5"},
+            ValueError,
+            r"window_sizes='5'\) must be a positive int",
+        ),
+        (
+            "rolling-window-repeat",
+            {"window_sizes": [2, 2]},
+            ValueError,
+            r"repeats \[2\]",
+        ),
+        (
+            "rolling-statistic-unknown",
+            {"statistics": "median"},
+            ValueError,
+            r"unknown statistic\(s\) \['median'\]",
+        ),
+        (
+            "rolling-statistic-empty",
+            {"statistics": []},
+            ValueError,
+            r"statistics=\[\]\) is empty",
+        ),
+        (
+            "rolling-statistic-none",
+            {"statistics": None},
+            TypeError,
+            r"statistics=None\) must be a statistic name",
+        ),
+        (
+            "rolling-statistic-repeat",
+            {"statistics": ["mean", "mean"]},
+            ValueError,
+            r"repeats \['mean'\]",
+        ),
+        (
+            "rolling-include_original-str",
+            {"include_original": "no"},
+            TypeError,
+            r"include_original='no'\) must be True",
+        ),
     ),
     (
         "rolling-missing",
@@ -399,23 +444,26 @@ CASES = [
         "input_channels has 1 names",
     ),
     # -------------------------------------------------------------- samplers
-    (
-        "panelsampler-classifier",
-        resample(PanelSampler(LogisticRegression())),
-        InvalidParameterError,
-        "'sampler' parameter of PanelSampler",
-    ),
-    (
-        "panelsampler-str",
-        resample(PanelSampler("smote")),
-        InvalidParameterError,
-        "'sampler' parameter of PanelSampler",
-    ),
-    (
-        "panelsampler-class",
-        resample(PanelSampler(SMOTE)),
-        InvalidParameterError,
-        r"not the class SMOTE; pass SMOTE\(\)",
+    *param_cases(
+        resampled(PanelSampler),
+        (
+            "panelsampler-classifier",
+            {"sampler": LogisticRegression()},
+            InvalidParameterError,
+            "'sampler' parameter of PanelSampler",
+        ),
+        (
+            "panelsampler-str",
+            {"sampler": "smote"},
+            InvalidParameterError,
+            "'sampler' parameter of PanelSampler",
+        ),
+        (
+            "panelsampler-class",
+            {"sampler": SMOTE},
+            InvalidParameterError,
+            r"not the class SMOTE; pass SMOTE\(\)",
+        ),
     ),
     (
         "panelsampler-y-none",
@@ -441,83 +489,86 @@ CASES = [
         ValueError,
         "Lower sampler__k_neighbors to at most 1",
     ),
-    (
-        "augment-method",
-        resample(AugmentationOverSampler("flip")),
-        InvalidParameterError,
-        "'method' parameter of AugmentationOverSampler",
-    ),
-    (
-        "augment-method-empty",
-        resample(AugmentationOverSampler([])),
-        ValueError,
-        "non-empty list of them; got",
-    ),
-    (
-        "augment-method-list",
-        resample(AugmentationOverSampler(["jitter", "flip"])),
-        ValueError,
-        r"got \['jitter', 'flip'\]",
-    ),
-    (
-        "augment-jitter_sigma",
-        resample(AugmentationOverSampler(jitter_sigma=-1)),
-        InvalidParameterError,
-        "'jitter_sigma' parameter",
-    ),
-    (
-        "augment-jitter_sigma-nan",
-        resample(AugmentationOverSampler(jitter_sigma=float("nan"))),
-        InvalidParameterError,
-        "'jitter_sigma' parameter",
-    ),
-    (
-        "augment-scaling_sigma",
-        resample(AugmentationOverSampler(scaling_sigma=-0.1)),
-        InvalidParameterError,
-        "'scaling_sigma' parameter",
-    ),
-    (
-        "augment-warp_sigma",
-        resample(AugmentationOverSampler(warp_sigma="a")),
-        InvalidParameterError,
-        "'warp_sigma' parameter",
-    ),
-    (
-        "augment-n_knots",
-        resample(AugmentationOverSampler(n_knots=0)),
-        InvalidParameterError,
-        "'n_knots' parameter",
-    ),
-    (
-        "augment-slice_ratio",
-        resample(AugmentationOverSampler(slice_ratio=1.5)),
-        InvalidParameterError,
-        "'slice_ratio' parameter",
-    ),
-    (
-        "augment-window_ratio",
-        resample(AugmentationOverSampler(window_ratio=0.0)),
-        InvalidParameterError,
-        "'window_ratio' parameter",
-    ),
-    (
-        "augment-window_scales-negative",
-        resample(AugmentationOverSampler(window_scales=(-1, 2))),
-        ValueError,
-        "window_scales must be a non-empty sequence of positive speed factors",
-    ),
-    (
-        "augment-window_scales-scalar",
-        resample(AugmentationOverSampler(window_scales=2.0)),
-        InvalidParameterError,
-        "'window_scales' parameter",
-    ),
-    (
-        "augment-sampling_strategy",
-        resample(AugmentationOverSampler(sampling_strategy="most")),
-        InvalidParameterError,
-        "'sampling_strategy' parameter",
+    *param_cases(
+        resampled(AugmentationOverSampler),
+        (
+            "augment-method",
+            {"method": "flip"},
+            InvalidParameterError,
+            "'method' parameter of AugmentationOverSampler",
+        ),
+        (
+            "augment-method-empty",
+            {"method": []},
+            ValueError,
+            "non-empty list of them; got",
+        ),
+        (
+            "augment-method-list",
+            {"method": ["jitter", "flip"]},
+            ValueError,
+            r"got \['jitter', 'flip'\]",
+        ),
+        (
+            "augment-jitter_sigma",
+            {"jitter_sigma": -1},
+            InvalidParameterError,
+            "'jitter_sigma' parameter",
+        ),
+        (
+            "augment-jitter_sigma-nan",
+            {"jitter_sigma": float("nan")},
+            InvalidParameterError,
+            "'jitter_sigma' parameter",
+        ),
+        (
+            "augment-scaling_sigma",
+            {"scaling_sigma": -0.1},
+            InvalidParameterError,
+            "'scaling_sigma' parameter",
+        ),
+        (
+            "augment-warp_sigma",
+            {"warp_sigma": "a"},
+            InvalidParameterError,
+            "'warp_sigma' parameter",
+        ),
+        (
+            "augment-n_knots",
+            {"n_knots": 0},
+            InvalidParameterError,
+            "'n_knots' parameter",
+        ),
+        (
+            "augment-slice_ratio",
+            {"slice_ratio": 1.5},
+            InvalidParameterError,
+            "'slice_ratio' parameter",
+        ),
+        (
+            "augment-window_ratio",
+            {"window_ratio": 0.0},
+            InvalidParameterError,
+            "'window_ratio' parameter",
+        ),
+        (
+            "augment-window_scales-negative",
+            {"window_scales": (-1, 2)},
+            ValueError,
+            "window_scales must be a non-empty sequence of positive speed factors",
+        ),
+        (
+            "augment-window_scales-scalar",
+            {"window_scales": 2.0},
+            InvalidParameterError,
+            "'window_scales' parameter",
+        ),
+        (
+            "augment-sampling_strategy",
+            {"sampling_strategy": "most"},
+            InvalidParameterError,
+            "'sampling_strategy' parameter",
+        ),
     ),
     (
         "augment-y-continuous",
@@ -532,101 +583,99 @@ CASES = [
         "X has 8 series but y has 5 labels",
     ),
     # ---------------------------------------------------------------- losses
-    (
-        "focal-gamma-negative",
-        lambda: FocalLoss(gamma=-1),
-        ValueError,
-        "gamma must be a finite number >= 0; got -1",
-    ),
-    (
-        "focal-gamma-str",
-        lambda: FocalLoss(gamma="two"),
-        TypeError,
-        "gamma must be a finite number >= 0 .*got 'two'",
-    ),
-    (
-        "focal-gamma-none",
-        lambda: FocalLoss(gamma=None),
-        TypeError,
-        "gamma must be .*got None",
-    ),
-    (
-        "focal-gamma-nan",
-        lambda: FocalLoss(gamma=float("nan")),
-        ValueError,
-        "gamma must be a finite number",
-    ),
-    (
-        "focal-alpha-above-1",
-        lambda: FocalLoss(alpha=1.5),
-        ValueError,
-        r"scalar alpha .* must lie in \[0, 1\]; got 1.5",
-    ),
-    (
-        "focal-alpha-bool",
-        lambda: FocalLoss(alpha=True),
-        TypeError,
-        "alpha must be None, a float in .*got True",
-    ),
-    (
-        "focal-alpha-str",
-        lambda: FocalLoss(alpha="balance"),
-        ValueError,
-        "alpha must be None, a float, a sequence or 'balanced'; got 'balance'",
-    ),
-    (
-        "focal-alpha-balanced-no-counts",
-        lambda: FocalLoss(alpha="balanced"),
-        ValueError,
-        "pass class_counts",
-    ),
-    (
-        "focal-alpha-negative",
-        lambda: FocalLoss(alpha=[0.5, -0.5]),
-        ValueError,
-        "alpha must be finite and non-negative",
-    ),
-    (
-        "focal-alpha-one-class",
-        lambda: FocalLoss(alpha=[0.5]),
-        ValueError,
-        "alpha must be a 1-D sequence with one entry per class",
-    ),
-    (
-        "focal-weight-alpha-lengths",
-        lambda: FocalLoss(alpha=[1, 1, 1], weight=[1, 1]),
-        ValueError,
-        "weight and alpha have different numbers of classes",
-    ),
-    (
-        "focal-weight-str",
-        lambda: FocalLoss(weight="balanced"),
-        TypeError,
-        "weight must be a sequence of numbers",
-    ),
-    (
-        "focal-weight-inf",
-        lambda: FocalLoss(weight=[1, np.inf]),
-        ValueError,
-        "weight must be finite and non-negative",
-    ),
-    (
-        "focal-reduction",
-        lambda: FocalLoss(reduction="avg"),
-        ValueError,
-        "reduction must be one of .*got 'avg'",
-    ),
-    (
-        "focal-class_counts-zero",
-        lambda: FocalLoss(alpha="balanced", class_counts=[10, 0]),
-        ValueError,
-        r"classes \[1\] have no training samples",
-    ),
-    (
-        "focal-class_counts-dict",
-        lambda: FocalLoss(alpha="balanced", class_counts={0: 10, 1: 2}),
-        TypeError,
-        "class_counts must be a sequence of numbers",
+    *param_cases(
+        built(FocalLoss),
+        (
+            "focal-gamma-negative",
+            {"gamma": -1},
+            ValueError,
+            "gamma must be a finite number >= 0; got -1",
+        ),
+        (
+            "focal-gamma-str",
+            {"gamma": "two"},
+            TypeError,
+            "gamma must be a finite number >= 0 .*got 'two'",
+        ),
+        ("focal-gamma-none", {"gamma": None}, TypeError, "gamma must be .*got None"),
+        (
+            "focal-gamma-nan",
+            {"gamma": float("nan")},
+            ValueError,
+            "gamma must be a finite number",
+        ),
+        (
+            "focal-alpha-above-1",
+            {"alpha": 1.5},
+            ValueError,
+            r"scalar alpha .* must lie in \[0, 1\]; got 1.5",
+        ),
+        (
+            "focal-alpha-bool",
+            {"alpha": True},
+            TypeError,
+            "alpha must be None, a float in .*got True",
+        ),
+        (
+            "focal-alpha-str",
+            {"alpha": "balance"},
+            ValueError,
+            "alpha must be None, a float, a sequence or 'balanced'; got 'balance'",
+        ),
+        (
+            "focal-alpha-balanced-no-counts",
+            {"alpha": "balanced"},
+            ValueError,
+            "pass class_counts",
+        ),
+        (
+            "focal-alpha-negative",
+            {"alpha": [0.5, -0.5]},
+            ValueError,
+            "alpha must be finite and non-negative",
+        ),
+        (
+            "focal-alpha-one-class",
+            {"alpha": [0.5]},
+            ValueError,
+            "alpha must be a 1-D sequence with one entry per class",
+        ),
+        (
+            "focal-weight-alpha-lengths",
+            {"alpha": [1, 1, 1], "weight": [1, 1]},
+            ValueError,
+            "weight and alpha have different numbers of classes",
+        ),
+        (
+            "focal-weight-str",
+            {"weight": "balanced"},
+            TypeError,
+            "weight must be a sequence of numbers",
+        ),
+        (
+            "focal-weight-inf",
+            {"weight": [1, np.inf]},
+            ValueError,
+            "weight must be finite and non-negative",
+        ),
+        (
+            "focal-reduction",
+            {"reduction": "avg"},
+            ValueError,
+            "reduction must be one of .*got 'avg'",
+        ),
+        (
+            "focal-class_counts-zero",
+            {"alpha": "balanced", "class_counts": [10, 0]},
+            ValueError,
+            r"classes \[1\] have no training samples",
+        ),
+        (
+            "focal-class_counts-dict",
+            {"alpha": "balanced", "class_counts": {0: 10, 1: 2}},
+            TypeError,
+            "class_counts must be a sequence of numbers",
+        ),
     ),
     (
         "focal-forward-1d-logits",
@@ -652,89 +701,98 @@ CASES = [
         ValueError,
         "configured for 3 classes",
     ),
-    (
-        "classbalanced-beta-1",
-        lambda: ClassBalancedLoss(beta=1.0, class_counts=[5, 5]),
-        ValueError,
-        r"beta must lie in \[0, 1\); got 1.0",
+    *param_cases(
+        built(ClassBalancedLoss),
+        (
+            "classbalanced-beta-1",
+            {"beta": 1.0, "class_counts": [5, 5]},
+            ValueError,
+            r"beta must lie in \[0, 1\); got 1.0",
+        ),
+        (
+            "classbalanced-beta-negative",
+            {"beta": -0.1, "class_counts": [5, 5]},
+            ValueError,
+            r"beta must lie in \[0, 1\)",
+        ),
+        (
+            "classbalanced-beta-nan",
+            {"beta": float("nan"), "class_counts": [5, 5]},
+            ValueError,
+            r"beta must lie in \[0, 1\)",
+        ),
+        (
+            "classbalanced-beta-str",
+            {"beta": "high", "class_counts": [5, 5]},
+            TypeError,
+            "beta must be a number in .*got 'high'",
+        ),
+        (
+            "classbalanced-loss",
+            {"loss": "bce", "class_counts": [5, 5]},
+            ValueError,
+            "loss must be 'cross_entropy' or 'focal'; got 'bce'",
+        ),
+        (
+            "classbalanced-no-counts",
+            {},
+            ValueError,
+            "ClassBalancedLoss needs the training label distribution",
+        ),
+        (
+            "classbalanced-counts-one-class",
+            {"class_counts": [5]},
+            ValueError,
+            "class_counts must be a 1-D sequence with one entry per class",
+        ),
+        (
+            "classbalanced-counts-negative",
+            {"class_counts": [5, -1]},
+            ValueError,
+            "class_counts must be finite and non-negative",
+        ),
+        (
+            "classbalanced-counts-nan",
+            {"class_counts": [5, np.nan]},
+            ValueError,
+            "class_counts must be finite",
+        ),
+        (
+            "classbalanced-weight-lengths",
+            {"class_counts": [5, 1], "weight": [1, 1, 1]},
+            ValueError,
+            "weight has 3 entries but class_counts has 2",
+        ),
     ),
-    (
-        "classbalanced-beta-negative",
-        lambda: ClassBalancedLoss(beta=-0.1, class_counts=[5, 5]),
-        ValueError,
-        r"beta must lie in \[0, 1\)",
+    *param_cases(
+        built(LogitAdjustedLoss),
+        (
+            "logitadjusted-tau-inf",
+            {"tau": np.inf, "class_counts": [5, 1]},
+            ValueError,
+            "tau must be a finite number; got inf",
+        ),
+        (
+            "logitadjusted-tau-str",
+            {"tau": "one", "class_counts": [5, 1]},
+            TypeError,
+            "tau must be a finite number .*got 'one'",
+        ),
+        (
+            "logitadjusted-no-counts",
+            {},
+            ValueError,
+            "LogitAdjustedLoss needs the training label distribution",
+        ),
     ),
-    (
-        "classbalanced-beta-nan",
-        lambda: ClassBalancedLoss(beta=float("nan"), class_counts=[5, 5]),
-        ValueError,
-        r"beta must lie in \[0, 1\)",
-    ),
-    (
-        "classbalanced-beta-str",
-        lambda: ClassBalancedLoss(beta="high", class_counts=[5, 5]),
-        TypeError,
-        "beta must be a number in .*got 'high'",
-    ),
-    (
-        "classbalanced-loss",
-        lambda: ClassBalancedLoss(loss="bce", class_counts=[5, 5]),
-        ValueError,
-        "loss must be 'cross_entropy' or 'focal'; got 'bce'",
-    ),
-    (
-        "classbalanced-no-counts",
-        lambda: ClassBalancedLoss(),
-        ValueError,
-        "ClassBalancedLoss needs the training label distribution",
-    ),
-    (
-        "classbalanced-counts-one-class",
-        lambda: ClassBalancedLoss(class_counts=[5]),
-        ValueError,
-        "class_counts must be a 1-D sequence with one entry per class",
-    ),
-    (
-        "classbalanced-counts-negative",
-        lambda: ClassBalancedLoss(class_counts=[5, -1]),
-        ValueError,
-        "class_counts must be finite and non-negative",
-    ),
-    (
-        "classbalanced-counts-nan",
-        lambda: ClassBalancedLoss(class_counts=[5, np.nan]),
-        ValueError,
-        "class_counts must be finite",
-    ),
-    (
-        "classbalanced-weight-lengths",
-        lambda: ClassBalancedLoss(class_counts=[5, 1], weight=[1, 1, 1]),
-        ValueError,
-        "weight has 3 entries but class_counts has 2",
-    ),
-    (
-        "logitadjusted-tau-inf",
-        lambda: LogitAdjustedLoss(tau=np.inf, class_counts=[5, 1]),
-        ValueError,
-        "tau must be a finite number; got inf",
-    ),
-    (
-        "logitadjusted-tau-str",
-        lambda: LogitAdjustedLoss(tau="one", class_counts=[5, 1]),
-        TypeError,
-        "tau must be a finite number .*got 'one'",
-    ),
-    (
-        "logitadjusted-no-counts",
-        lambda: LogitAdjustedLoss(),
-        ValueError,
-        "LogitAdjustedLoss needs the training label distribution",
-    ),
-    (
-        "balancedsoftmax-counts-zero",
-        lambda: BalancedSoftmaxLoss(class_counts=[0, 5]),
-        ValueError,
-        r"classes \[0\] have no training samples",
+    *param_cases(
+        built(BalancedSoftmaxLoss),
+        (
+            "balancedsoftmax-counts-zero",
+            {"class_counts": [0, 5]},
+            ValueError,
+            r"classes \[0\] have no training samples",
+        ),
     ),
     # ---------------------------------------------------------- make_windows
     (
@@ -901,175 +959,176 @@ CASES = [
         "X is a sparse matrix",
     ),
     # -------------------------------------------------------------- unwindow
-    (
-        "unwindow-shape",
-        lambda: unwindow(np.zeros(3), [0, 2], 3, 6),
-        ValueError,
-        "window_values has shape \\(3,\\) but starts has 2 entries",
-    ),
-    (
-        "unwindow-start-out-of-range",
-        lambda: unwindow(np.zeros(2), [0, 9], 3, 6),
-        ValueError,
-        r"every start must lie in \[0, n_timepoints=6\)",
-    ),
-    (
-        "unwindow-start-negative",
-        lambda: unwindow(np.zeros(2), [-1, 2], 3, 6),
-        ValueError,
-        "every start must lie in",
-    ),
-    (
-        "unwindow-length-zero",
-        lambda: unwindow(np.zeros(2), [0, 2], 0, 6),
-        ValueError,
-        "unwindow: length=0 must be at least 1",
-    ),
-    (
-        "unwindow-length-float",
-        lambda: unwindow(np.zeros(2), [0, 2], 2.5, 6),
-        TypeError,
-        "unwindow: length=2.5 " + MSG_POSITIVE_INT,
-    ),
-    (
-        "unwindow-starts-float",
-        lambda: unwindow(np.zeros(2), [0.5, 2], 3, 6),
-        TypeError,
-        "starts must hold integer time steps",
-    ),
-    (
-        "unwindow-starts-2d",
-        lambda: unwindow(np.zeros(2), [[0, 2]], 3, 6),
-        ValueError,
-        "starts must be 1-D",
-    ),
-    (
-        "unwindow-values-str",
-        lambda: unwindow(["a", "b"], [0, 2], 3, 6),
-        TypeError,
-        "window_values must be numbers",
-    ),
-    (
-        "unwindow-lengths-without-groups",
-        lambda: unwindow(np.zeros(2), [0, 2], 3, [6, 6]),
-        TypeError,
-        r"n_timepoints=\[6, 6\] must be an int .* without groups",
-    ),
-    (
-        "unwindow-groups-int-lengths",
-        lambda: unwindow(np.zeros(2), [0, 2], 3, 6, groups=[0, 1]),
-        TypeError,
-        "with groups, n_timepoints must be a sequence",
-    ),
-    (
-        "unwindow-groups-count",
-        lambda: unwindow(np.zeros(2), [0, 2], 3, [6, 6], groups=[0]),
-        ValueError,
-        r"groups has shape \(1,\) but starts has 2 entries",
-    ),
-    (
-        "unwindow-groups-out-of-range",
-        lambda: unwindow(np.zeros(2), [0, 2], 3, [6], groups=[0, 1]),
-        ValueError,
-        r"groups must be recording indices in \[0, 1\)",
+    *param_cases(
+        unwound,
+        (
+            "unwindow-shape",
+            {"window_values": np.zeros(3)},
+            ValueError,
+            "window_values has shape \\(3,\\) but starts has 2 entries",
+        ),
+        (
+            "unwindow-start-out-of-range",
+            {"starts": [0, 9]},
+            ValueError,
+            r"every start must lie in \[0, n_timepoints=6\)",
+        ),
+        (
+            "unwindow-start-negative",
+            {"starts": [-1, 2]},
+            ValueError,
+            "every start must lie in",
+        ),
+        (
+            "unwindow-length-zero",
+            {"length": 0},
+            ValueError,
+            "unwindow: length=0 must be at least 1",
+        ),
+        (
+            "unwindow-length-float",
+            {"length": 2.5},
+            TypeError,
+            "unwindow: length=2.5 " + MSG_POSITIVE_INT,
+        ),
+        (
+            "unwindow-starts-float",
+            {"starts": [0.5, 2]},
+            TypeError,
+            "starts must hold integer time steps",
+        ),
+        ("unwindow-starts-2d", {"starts": [[0, 2]]}, ValueError, "starts must be 1-D"),
+        (
+            "unwindow-values-str",
+            {"window_values": ["a", "b"]},
+            TypeError,
+            "window_values must be numbers",
+        ),
+        (
+            "unwindow-lengths-without-groups",
+            {"n_timepoints": [6, 6]},
+            TypeError,
+            r"n_timepoints=\[6, 6\] must be an int .* without groups",
+        ),
+        (
+            "unwindow-groups-int-lengths",
+            {"groups": [0, 1]},
+            TypeError,
+            "with groups, n_timepoints must be a sequence",
+        ),
+        (
+            "unwindow-groups-count",
+            {"n_timepoints": [6, 6], "groups": [0]},
+            ValueError,
+            r"groups has shape \(1,\) but starts has 2 entries",
+        ),
+        (
+            "unwindow-groups-out-of-range",
+            {"n_timepoints": [6], "groups": [0, 1]},
+            ValueError,
+            r"groups must be recording indices in \[0, 1\)",
+        ),
     ),
     # ---------------------------------------------------- WindowedClassifier
-    (
-        "windowed-length-zero",
-        windowed(length=0),
-        ValueError,
-        "WindowedClassifier: length=0 must be at least 1",
-    ),
-    (
-        "windowed-step-above-length",
-        windowed(step=8),
-        ValueError,
-        "step=8 is larger than length=4",
-    ),
-    (
-        "windowed-step-float",
-        windowed(step=2.0),
-        TypeError,
-        "WindowedClassifier: step=2.0 " + MSG_POSITIVE_INT,
-    ),
-    (
-        "windowed-overlap-1",
-        windowed(overlap=1.0),
-        ValueError,
-        r"WindowedClassifier: overlap=1.0 must lie in \[0, 1\)",
-    ),
-    (
-        "windowed-label",
-        windowed(label="mode"),
-        ValueError,
-        "WindowedClassifier: label='mode' is not supported",
-    ),
-    (
-        "windowed-aggregate",
-        windowed(aggregate="max"),
-        ValueError,
-        "aggregate='max' is not supported",
-    ),
-    (
-        "windowed-predict_batch_size",
-        windowed(predict_batch_size=0),
-        ValueError,
-        "predict_batch_size=0 must be a positive int",
-    ),
-    (
-        "windowed-time_axis",
-        windowed(time_axis=3),
-        ValueError,
-        "time_axis=3 is not supported",
-    ),
-    (
-        "windowed-pad-str",
-        windowed(pad="yes"),
-        TypeError,
-        "WindowedClassifier: pad='yes' must be True or False",
-    ),
-    (
-        "windowed-estimator-str",
-        windowed(estimator="lr"),
-        TypeError,
-        "estimator must be a classifier .*got 'lr'",
-    ),
-    (
-        "windowed-estimator-class",
-        windowed(estimator=LogisticRegression),
-        TypeError,
-        r"the class LogisticRegression; pass an instance",
-    ),
-    ("windowed-y-none", windowed(y=None), ValueError, "WindowedClassifier requires y"),
-    (
-        "windowed-y-count",
-        windowed(y=REC_Y[:5]),
-        ValueError,
-        r"20 time steps but y\[0\] has 5 labels",
-    ),
-    (
-        "windowed-y-nan",
-        windowed(y=np.where(REC_Y > 0, np.nan, 0.0)),
-        ValueError,
-        r"y\[0\] contains NaN or infinity",
-    ),
-    (
-        "windowed-y-one-class",
-        windowed(y=np.zeros(20)),
-        ValueError,
-        "y has 1 class .* needs at least 2 classes",
-    ),
-    (
-        "windowed-too-short",
-        windowed(length=30),
-        ValueError,
-        "fewer than the window length 30",
-    ),
-    (
-        "windowed-inf",
-        windowed(rec=np.where(REC > 5, np.inf, REC)),
-        ValueError,
-        "Input X contains infinity",
+    *param_cases(
+        windowed,
+        (
+            "windowed-length-zero",
+            {"length": 0},
+            ValueError,
+            "WindowedClassifier: length=0 must be at least 1",
+        ),
+        (
+            "windowed-step-above-length",
+            {"step": 8},
+            ValueError,
+            "step=8 is larger than length=4",
+        ),
+        (
+            "windowed-step-float",
+            {"step": 2.0},
+            TypeError,
+            "WindowedClassifier: step=2.0 " + MSG_POSITIVE_INT,
+        ),
+        (
+            "windowed-overlap-1",
+            {"overlap": 1.0},
+            ValueError,
+            r"WindowedClassifier: overlap=1.0 must lie in \[0, 1\)",
+        ),
+        (
+            "windowed-label",
+            {"label": "mode"},
+            ValueError,
+            "WindowedClassifier: label='mode' is not supported",
+        ),
+        (
+            "windowed-aggregate",
+            {"aggregate": "max"},
+            ValueError,
+            "aggregate='max' is not supported",
+        ),
+        (
+            "windowed-predict_batch_size",
+            {"predict_batch_size": 0},
+            ValueError,
+            "predict_batch_size=0 must be a positive int",
+        ),
+        (
+            "windowed-time_axis",
+            {"time_axis": 3},
+            ValueError,
+            "time_axis=3 is not supported",
+        ),
+        (
+            "windowed-pad-str",
+            {"pad": "yes"},
+            TypeError,
+            "WindowedClassifier: pad='yes' must be True or False",
+        ),
+        (
+            "windowed-estimator-str",
+            {"estimator": "lr"},
+            TypeError,
+            "estimator must be a classifier .*got 'lr'",
+        ),
+        (
+            "windowed-estimator-class",
+            {"estimator": LogisticRegression},
+            TypeError,
+            r"the class LogisticRegression; pass an instance",
+        ),
+        ("windowed-y-none", {"y": None}, ValueError, "WindowedClassifier requires y"),
+        (
+            "windowed-y-count",
+            {"y": REC_Y[:5]},
+            ValueError,
+            r"20 time steps but y\[0\] has 5 labels",
+        ),
+        (
+            "windowed-y-nan",
+            {"y": np.where(REC_Y > 0, np.nan, 0.0)},
+            ValueError,
+            r"y\[0\] contains NaN or infinity",
+        ),
+        (
+            "windowed-y-one-class",
+            {"y": np.zeros(20)},
+            ValueError,
+            "y has 1 class .* needs at least 2 classes",
+        ),
+        (
+            "windowed-too-short",
+            {"length": 30},
+            ValueError,
+            "fewer than the window length 30",
+        ),
+        (
+            "windowed-inf",
+            {"rec": np.where(REC > 5, np.inf, REC)},
+            ValueError,
+            "Input X contains infinity",
+        ),
     ),
     (
         "windowed-no-predict_proba",
@@ -1152,59 +1211,62 @@ CASES = [
         ValueError,
         "search_space has no table for LogisticRegression",
     ),
-    (
-        "threshold-method",
-        threshold(method="grid"),
-        ValueError,
-        "method must be 'weights', 'offsets' or 'prior'; got 'grid'",
-    ),
-    (
-        "threshold-n_thresholds",
-        threshold(n_thresholds=0),
-        ValueError,
-        "n_thresholds must be an int >= 1; got 0",
-    ),
-    (
-        "threshold-max_iter",
-        threshold(max_iter=1.5),
-        ValueError,
-        "max_iter must be an int >= 1; got 1.5",
-    ),
-    (
-        "threshold-refit",
-        threshold(refit="yes"),
-        ValueError,
-        "refit must be True or False; got 'yes'",
-    ),
-    (
-        "threshold-no-predict_proba",
-        threshold(estimator=LinearSVC()),
-        TypeError,
-        "estimator must be a classifier with fit and predict_proba",
-    ),
-    (
-        "threshold-cv-float",
-        threshold(cv=1.5),
-        ValueError,
-        r"A float cv is the hold-out share and must lie in \(0, 1\); got 1.5",
-    ),
-    (
-        "threshold-cv-one",
-        threshold(cv=1),
-        ValueError,
-        "cv=1: an int cv is the number of folds and must be at least 2",
-    ),
-    (
-        "threshold-scoring-int",
-        threshold(scoring=3),
-        TypeError,
-        "scoring must be a metric name",
-    ),
-    (
-        "threshold-refit-false-kfold",
-        threshold(refit=False),
-        ValueError,
-        "refit=False needs a single train/test split",
+    *param_cases(
+        threshold,
+        (
+            "threshold-method",
+            {"method": "grid"},
+            ValueError,
+            "method must be 'weights', 'offsets' or 'prior'; got 'grid'",
+        ),
+        (
+            "threshold-n_thresholds",
+            {"n_thresholds": 0},
+            ValueError,
+            "n_thresholds must be an int >= 1; got 0",
+        ),
+        (
+            "threshold-max_iter",
+            {"max_iter": 1.5},
+            ValueError,
+            "max_iter must be an int >= 1; got 1.5",
+        ),
+        (
+            "threshold-refit",
+            {"refit": "yes"},
+            ValueError,
+            "refit must be True or False; got 'yes'",
+        ),
+        (
+            "threshold-no-predict_proba",
+            {"estimator": LinearSVC()},
+            TypeError,
+            "estimator must be a classifier with fit and predict_proba",
+        ),
+        (
+            "threshold-cv-float",
+            {"cv": 1.5},
+            ValueError,
+            r"A float cv is the hold-out share and must lie in \(0, 1\); got 1.5",
+        ),
+        (
+            "threshold-cv-one",
+            {"cv": 1},
+            ValueError,
+            "cv=1: an int cv is the number of folds and must be at least 2",
+        ),
+        (
+            "threshold-scoring-int",
+            {"scoring": 3},
+            TypeError,
+            "scoring must be a metric name",
+        ),
+        (
+            "threshold-refit-false-kfold",
+            {"refit": False},
+            ValueError,
+            "refit=False needs a single train/test split",
+        ),
     ),
     (
         "threshold-one-class",
@@ -1214,35 +1276,38 @@ CASES = [
         ValueError,
         "needs at least 2 classes in y",
     ),
-    (
-        "cascade-first-none",
-        cascade(first="lr"),
-        TypeError,
-        "first must be a classifier with fit and predict; got str",
-    ),
-    (
-        "cascade-majority-unknown",
-        cascade(majority_classes=[7]),
-        ValueError,
-        r"majority_classes has labels \[7\] that are not in y",
-    ),
-    (
-        "cascade-majority-all",
-        cascade(majority_classes=[0, 1, 2]),
-        ValueError,
-        "majority_classes covers every class",
-    ),
-    (
-        "cascade-majority-empty",
-        cascade(majority_classes=[]),
-        ValueError,
-        "majority_classes is empty",
-    ),
-    (
-        "cascade-one-class",
-        cascade(y=np.zeros(30)),
-        ValueError,
-        "CascadeClassifier needs at least 2 classes",
+    *param_cases(
+        cascade,
+        (
+            "cascade-first-none",
+            {"first": "lr"},
+            TypeError,
+            "first must be a classifier with fit and predict; got str",
+        ),
+        (
+            "cascade-majority-unknown",
+            {"majority_classes": [7]},
+            ValueError,
+            r"majority_classes has labels \[7\] that are not in y",
+        ),
+        (
+            "cascade-majority-all",
+            {"majority_classes": [0, 1, 2]},
+            ValueError,
+            "majority_classes covers every class",
+        ),
+        (
+            "cascade-majority-empty",
+            {"majority_classes": []},
+            ValueError,
+            "majority_classes is empty",
+        ),
+        (
+            "cascade-one-class",
+            {"y": np.zeros(30)},
+            ValueError,
+            "CascadeClassifier needs at least 2 classes",
+        ),
     ),
     (
         "cascade-fit-param-prefix",

@@ -8,6 +8,7 @@ import joblib
 import numpy as np
 import pytest
 import torch
+from _instances import macro_f1_stopped_lstm
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import f1_score, make_scorer
@@ -295,14 +296,7 @@ def test_bucketed_training_sees_every_row_once_per_epoch(vowels):
 @pytest.mark.learning
 def test_early_stopping_on_macro_f1(italy):
     X, y, _, _ = italy
-    clf = LSTMClassifier(
-        module__hidden_size=8,
-        max_epochs=40,
-        early_stopping=True,
-        monitor="valid_f1_macro",
-        patience=2,
-        random_state=0,
-    ).fit(X, y)
+    clf = macro_f1_stopped_lstm(max_epochs=40, patience=2).fit(X, y)
     scores = clf.history[:, "valid_f1_macro"]
     assert all(0.0 <= s <= 1.0 for s in scores)
     assert len(scores) < 40

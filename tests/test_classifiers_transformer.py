@@ -4,8 +4,11 @@ import pickle
 
 import numpy as np
 import pytest
-from _classifiers import JapaneseVowelsChecks, check_learns_narrow_univariate
-from _instances import test_params
+from _classifiers import (
+    JapaneseVowelsChecks,
+    check_learns_narrow_univariate,
+    check_same_seed_same_predictions,
+)
 
 from skseq.classifiers._transformer import TransformerClassifier
 from skseq.nn import AttentionLSTMNetwork, TransformerNetwork
@@ -47,9 +50,4 @@ def test_univariate_series_of_one_or_two_steps(width):
 
 
 def test_same_seed_same_predictions(vowels):
-    cls = TransformerClassifier
-    X, y = vowels[0][:60], vowels[1][:60]
-    params = {**test_params(cls), "max_epochs": 2}
-    a = cls(**params).fit(X, y).predict_proba(X)
-    b = cls(**params).fit(X, y).predict_proba(X)
-    np.testing.assert_array_equal(a, b)
+    check_same_seed_same_predictions(TransformerClassifier, vowels)

@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from _instances import search_subspace
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.pipeline import make_pipeline as make_imb_pipeline
 from scipy import stats
@@ -527,14 +528,13 @@ def test_optuna_bayesian_search_on_a_skseq_pipeline():
         PanelSampler(SMOTE(random_state=0)),
         GRUClassifier(criterion=FocalLoss, max_epochs=4, random_state=0),
     )
-    full = search_space(pipe, kind="optuna")
     keep = (
         "gruclassifier__lr",
         "gruclassifier__module__hidden_size",
         "gruclassifier__criterion__gamma",
         "panelsampler__sampler__k_neighbors",
     )
-    space = {k: full[k] for k in keep}
+    space = search_subspace(pipe, keep, kind="optuna")
     cv = StratifiedKFold(2, shuffle=True, random_state=0)
     objective = optuna_objective(
         pipe, X, y, distributions=space, scoring="f1_macro", cv=cv

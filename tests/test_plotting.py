@@ -7,6 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from _instances import macro_f1_stopped_lstm
 from sklearn.metrics import (
     ConfusionMatrixDisplay,
     balanced_accuracy_score,
@@ -54,28 +55,25 @@ def italy(italy_train):
 def stopped_net(italy):
     """A net trained with early stopping on macro-F1 (restores its best epoch)."""
     X, y = italy
-    return LSTMClassifier(
-        module__hidden_size=8,
-        max_epochs=6,
-        early_stopping=True,
-        monitor="valid_f1_macro",
-        patience=20,
-        lr=0.03,
+    net = macro_f1_stopped_lstm(max_epochs=6, patience=20, lr=0.03, n_threads=1)
+    return net.fit(X, y)
+
+
+def _attention_lstm(size, max_epochs):
+    """An AttentionLSTMClassifier ``size`` units wide (seed 0, one thread)."""
+    return AttentionLSTMClassifier(
+        module__hidden_size=size,
+        module__attention_size=size,
+        max_epochs=max_epochs,
         random_state=0,
         n_threads=1,
-    ).fit(X, y)
+    )
 
 
 @pytest.fixture(scope="module")
 def vowels_clf(vowels_train):
     X, y = vowels_train
-    clf = AttentionLSTMClassifier(
-        module__hidden_size=8,
-        module__attention_size=8,
-        max_epochs=2,
-        random_state=0,
-        n_threads=1,
-    ).fit(X, y)
+    clf = _attention_lstm(size=8, max_epochs=2).fit(X, y)
     return X, y, clf
 
 
@@ -386,13 +384,7 @@ def test_attention_display_from_estimator_matches_from_weights(vowels_clf):
 @pytest.mark.filterwarnings("ignore:.*did not learn")  # one epoch is enough here
 def test_attention_display_from_a_pipeline(vowels_clf):
     X, y, _ = vowels_clf
-    clf = AttentionLSTMClassifier(
-        module__hidden_size=4,
-        module__attention_size=4,
-        max_epochs=1,
-        random_state=0,
-        n_threads=1,
-    )
+    clf = _attention_lstm(size=4, max_epochs=1)
     pipe = make_pipeline(Normalizer(), clf).fit(X[:80], y[:80])
     display = AttentionDisplay.from_estimator(pipe, X[:80], n_instances=2)
     Xt = pipe[0].transform(X[:80])  # the weights belong to the scaled series

@@ -8,6 +8,7 @@ four-speaker subset of JapaneseVowels (12 channels, unequal lengths).
 
 import numpy as np
 import pytest
+from _instances import search_subspace
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import make_pipeline
 from sklearn.base import clone
@@ -28,7 +29,7 @@ from sklearn.model_selection import (
 
 from skseq.classifiers import LSTMClassifier
 from skseq.datasets import make_imbalanced
-from skseq.model_selection import MulticlassThresholdClassifierCV, search_space
+from skseq.model_selection import MulticlassThresholdClassifierCV
 from skseq.sampling import PanelSampler
 from skseq.transformers import Interpolator
 
@@ -90,14 +91,13 @@ def test_grid_search(italy):
 def test_randomized_search_over_the_published_space(italy):
     X, y, _, _ = italy
     pipe = _pipe(max_epochs=6)
-    full = search_space(pipe)
     keys = (
         "lstmclassifier__lr",
         "lstmclassifier__module__hidden_size",
         "lstmclassifier__module__pooling",
         "panelsampler__sampler__k_neighbors",
     )
-    space = {k: full[k] for k in keys}
+    space = search_subspace(pipe, keys)
     space["lstmclassifier__module__hidden_size"] = [4, 8]  # keep it tiny
 
     def run():
@@ -115,17 +115,29 @@ def test_randomized_search_over_the_published_space(italy):
     assert len(set(lrs)) == 3 and all(1e-4 <= lr <= 3e-2 for lr in lrs)
 
 
-def test_halving_grid_search_with_max_epochs_as_resource(italy):
-    X, y, _, _ = italy
-    search = HalvingGridSearchCV(
+def _halving(search_cls, params, min_resources, max_resources, **kwargs):
+    """A successive-halving search (factor 2, macro-F1, ``CV3``) of
+    :func:`_pipe` over ``params``, with ``max_epochs`` as its resource."""
+    return search_cls(
         _pipe(),
-        {"lstmclassifier__module__hidden_size": [2, 4, 8, 16]},
+        params,
         resource="lstmclassifier__max_epochs",
-        min_resources=3,
-        max_resources=12,
+        min_resources=min_resources,
+        max_resources=max_resources,
         factor=2,
         scoring="f1_macro",
         cv=CV3,
+        **kwargs,
+    )
+
+
+def test_halving_grid_search_with_max_epochs_as_resource(italy):
+    X, y, _, _ = italy
+    search = _halving(
+        HalvingGridSearchCV,
+        {"lstmclassifier__module__hidden_size": [2, 4, 8, 16]},
+        min_resources=3,
+        max_resources=12,
     ).fit(X, y)
     assert search.n_resources_ == [3, 6, 12]
     assert search.n_candidates_ == [4, 2, 1]
@@ -138,19 +150,15 @@ def test_halving_grid_search_with_max_epochs_as_resource(italy):
 
 def test_halving_random_search(italy):
     X, y, _, _ = italy
-    search = HalvingRandomSearchCV(
-        _pipe(),
+    search = _halving(
+        HalvingRandomSearchCV,
         {
             "lstmclassifier__module__hidden_size": [2, 4, 8],
             "lstmclassifier__lr": [0.003, 0.01, 0.03],
         },
-        n_candidates=4,
-        resource="lstmclassifier__max_epochs",
         min_resources=4,
         max_resources=8,
-        factor=2,
-        scoring="f1_macro",
-        cv=CV3,
+        n_candidates=4,
         random_state=0,
     ).fit(X, y)
     assert search.n_resources_ == [4, 8]
