@@ -56,6 +56,7 @@ from sklearn.utils import get_tags
 from sktime.classification.base import BaseClassifier
 from sktime.transformations.base import BaseTransformer
 
+from ._docstrings import Substitution
 from .utils.validation import series_lengths
 
 __all__ = ["SktimeClassifier", "SktimeTransformer", "to_sktime"]
@@ -65,6 +66,47 @@ __all__ = ["SktimeClassifier", "SktimeTransformer", "to_sktime"]
 # conversion to numpy3D would fail on them); numpy3D input stays as it is.
 _INNER_MTYPES = ["df-list", "numpy3D"]
 _AUTHORS = "the skseq developers"
+
+
+def _adapter_docs(kind: str) -> Substitution:
+    """Docstring blocks of the adapter for ``kind`` (``"classifier"`` or
+    ``"transformer"``): what both adapters' docstrings say, in its words."""
+    return Substitution(
+        # the adapter's Parameters section, header included
+        estimator_parameters=f"""
+Parameters
+----------
+estimator : scikit-learn {kind}
+    The {kind} to wrap; cloned at ``fit``, never fitted itself. Its
+    parameters are the adapter's as ``estimator__<name>``.
+""",
+        set_params_sections=f"""
+Parameters
+----------
+**params : dict
+    Parameter names and values.
+
+Returns
+-------
+self : Sktime{kind.capitalize()}
+    The adapter, with its tags updated to the new parameters.
+""",
+        # the configurations' description follows, indented
+        get_test_params_sections="""
+Parameters
+----------
+parameter_set : str, default="default"
+    Ignored; there is one set.
+
+Returns
+-------
+params : list of dict
+""",
+    )
+
+
+_CLASSIFIER_DOCS = _adapter_docs("classifier")
+_TRANSFORMER_DOCS = _adapter_docs("transformer")
 
 
 # ---------------------------------------------------------------- inspection
@@ -305,6 +347,16 @@ class _SktimeAdapter:
     """What both adapters share: the wrapped estimator, checked to be of the
     adapter's ``_kind`` on construction, and tags set from it."""
 
+    # sktime collects ``_tags`` along the MRO: these hold for both adapters,
+    # each adding its own (and _set_estimator_tags those of the estimator)
+    _tags = {
+        "authors": _AUTHORS,
+        "maintainers": _AUTHORS,
+        "X_inner_mtype": _INNER_MTYPES,
+        "capability:multivariate": True,
+        "capability:unequal_length": True,
+        "capability:missing_values": False,
+    }
     _kind: str
 
     def __init__(self, estimator: Any) -> None:
@@ -316,12 +368,37 @@ class _SktimeAdapter:
     def _set_estimator_tags(self) -> None:
         raise NotImplementedError
 
-    # the adapters' public get_params/set_params (each with its own docstring)
-    # call these through super()
-
     def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Get the parameters of the adapter and of the wrapped estimator.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the wrapped estimator's parameters, as
+            ``estimator__<name>`` (without skorch's generated
+            ``callbacks__*`` entries).
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+
+        Examples
+        --------
+        >>> from skseq.classifiers import LSTMClassifier
+        >>> from skseq.sktime import SktimeClassifier, SktimeTransformer
+        >>> from skseq.transformers import Normalizer
+        >>> SktimeClassifier(LSTMClassifier(max_epochs=3)).get_params()[
+        ...     "estimator__max_epochs"]
+        3
+        >>> SktimeTransformer(Normalizer()).get_params()["estimator__scope"]
+        'instance'
+        """
         params = super().get_params(deep=deep)
         return _drop_generated_params(params, self.estimator) if deep else params
+
+    # the adapters' public set_params methods (each with its own docstring)
+    # call this through super()
 
     def set_params(self, **params: Any) -> Any:
         super().set_params(**params)
@@ -329,6 +406,7 @@ class _SktimeAdapter:
         return self
 
 
+@_CLASSIFIER_DOCS
 class SktimeClassifier(_SktimeAdapter, BaseClassifier):
     """A skseq classifier (or a pipeline ending in one) as an sktime classifier.
 
@@ -339,11 +417,7 @@ class SktimeClassifier(_SktimeAdapter, BaseClassifier):
     classifier as a NaN-padded 3-D panel with every channel. Built by
     :func:`to_sktime`, which picks this class for a classifier.
 
-    Parameters
-    ----------
-    estimator : scikit-learn classifier
-        The classifier to wrap; cloned at ``fit``, never fitted itself. Its
-        parameters are the adapter's as ``estimator__<name>``.
+    {estimator_parameters}
 
     Attributes
     ----------
@@ -398,13 +472,7 @@ class SktimeClassifier(_SktimeAdapter, BaseClassifier):
     """
 
     _tags = {
-        "authors": _AUTHORS,
-        "maintainers": _AUTHORS,
-        "X_inner_mtype": _INNER_MTYPES,
         "y_inner_mtype": "numpy1D",
-        "capability:multivariate": True,
-        "capability:unequal_length": True,
-        "capability:missing_values": False,
         "capability:predict_proba": True,
     }
 
@@ -418,43 +486,11 @@ class SktimeClassifier(_SktimeAdapter, BaseClassifier):
             }
         )
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Get the parameters of the adapter and of the wrapped classifier.
-
-        Parameters
-        ----------
-        deep : bool, default=True
-            Also return the wrapped classifier's parameters, as
-            ``estimator__<name>`` (without skorch's generated
-            ``callbacks__*`` entries).
-
-        Returns
-        -------
-        params : dict
-            Parameter names mapped to their values.
-
-        Examples
-        --------
-        >>> from skseq.classifiers import LSTMClassifier
-        >>> from skseq.sktime import SktimeClassifier
-        >>> SktimeClassifier(LSTMClassifier(max_epochs=3)).get_params()[
-        ...     "estimator__max_epochs"]
-        3
-        """
-        return super().get_params(deep=deep)
-
+    @_CLASSIFIER_DOCS
     def set_params(self, **params: Any) -> SktimeClassifier:
         """Set parameters, ``estimator__<name>`` for the wrapped classifier's.
 
-        Parameters
-        ----------
-        **params : dict
-            Parameter names and values.
-
-        Returns
-        -------
-        self : SktimeClassifier
-            The adapter, with its tags updated to the new parameters.
+        {set_params_sections}
 
         Examples
         --------
@@ -488,17 +524,11 @@ class SktimeClassifier(_SktimeAdapter, BaseClassifier):
         return proba[:, order]
 
     @classmethod
+    @_CLASSIFIER_DOCS
     def get_test_params(cls, parameter_set: str = "default") -> list[dict[str, Any]]:
         """Small, fast configurations for sktime's estimator checks.
 
-        Parameters
-        ----------
-        parameter_set : str, default="default"
-            Ignored; there is one set.
-
-        Returns
-        -------
-        params : list of dict
+        {get_test_params_sections}
             A tiny FCN, a tiny LSTM, and a tiny FCN behind an
             :class:`~skseq.transformers.Interpolator` (two epochs each,
             seeded).
@@ -530,6 +560,7 @@ class SktimeClassifier(_SktimeAdapter, BaseClassifier):
         ]
 
 
+@_TRANSFORMER_DOCS
 class SktimeTransformer(_SktimeAdapter, BaseTransformer):
     """A skseq transformer (or a pipeline of them) as an sktime transformer.
 
@@ -541,11 +572,7 @@ class SktimeTransformer(_SktimeAdapter, BaseTransformer):
     comes back in the input's form. Built by :func:`to_sktime`, which picks
     this class for a transformer.
 
-    Parameters
-    ----------
-    estimator : scikit-learn transformer
-        The transformer to wrap; cloned at ``fit``, never fitted itself. Its
-        parameters are the adapter's as ``estimator__<name>``.
+    {estimator_parameters}
 
     Attributes
     ----------
@@ -596,16 +623,10 @@ class SktimeTransformer(_SktimeAdapter, BaseTransformer):
     """
 
     _tags = {
-        "authors": _AUTHORS,
-        "maintainers": _AUTHORS,
         "scitype:transform-input": "Series",
         "scitype:transform-output": "Series",
         "scitype:instancewise": True,
-        "X_inner_mtype": _INNER_MTYPES,
         "y_inner_mtype": "None",
-        "capability:multivariate": True,
-        "capability:unequal_length": True,
-        "capability:missing_values": False,
         "fit_is_empty": False,
         "transform-returns-same-time-index": False,
         "capability:unequal_length:removes": False,
@@ -624,44 +645,14 @@ class SktimeTransformer(_SktimeAdapter, BaseTransformer):
             }
         )
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Get the parameters of the adapter and of the wrapped transformer.
-
-        Parameters
-        ----------
-        deep : bool, default=True
-            Also return the wrapped transformer's parameters, as
-            ``estimator__<name>``.
-
-        Returns
-        -------
-        params : dict
-            Parameter names mapped to their values.
-
-        Examples
-        --------
-        >>> from skseq.sktime import SktimeTransformer
-        >>> from skseq.transformers import Normalizer
-        >>> SktimeTransformer(Normalizer()).get_params()["estimator__scope"]
-        'instance'
-        """
-        return super().get_params(deep=deep)
-
+    @_TRANSFORMER_DOCS
     def set_params(self, **params: Any) -> SktimeTransformer:
         """Set parameters, ``estimator__<name>`` for the wrapped transformer's.
 
         The tags follow: a ``Normalizer`` set to ``scope="channel"`` learns
         state, so ``fit_is_empty`` becomes False.
 
-        Parameters
-        ----------
-        **params : dict
-            Parameter names and values.
-
-        Returns
-        -------
-        self : SktimeTransformer
-            The adapter, with its tags updated to the new parameters.
+        {set_params_sections}
 
         Examples
         --------
@@ -692,17 +683,11 @@ class SktimeTransformer(_SktimeAdapter, BaseTransformer):
         return _to_frames(Xt, X, estimator, same_index)
 
     @classmethod
+    @_TRANSFORMER_DOCS
     def get_test_params(cls, parameter_set: str = "default") -> list[dict[str, Any]]:
         """Configurations for sktime's estimator checks, one per kind of state.
 
-        Parameters
-        ----------
-        parameter_set : str, default="default"
-            Ignored; there is one set.
-
-        Returns
-        -------
-        params : list of dict
+        {get_test_params_sections}
             A stateless ``Interpolator``, a ``Normalizer`` that learns
             per-channel statistics, and a ``Padder`` that learns a length.
 

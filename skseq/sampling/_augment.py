@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from scipy.interpolate import CubicSpline
-from sklearn.base import _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -120,6 +119,7 @@ _FUNCTIONS = {
 }
 
 
+@_DOCS
 class AugmentationOverSampler(_PanelSamplerMixin, BaseOverSampler):
     """Over-sample minority classes with augmented copies of their own series.
 
@@ -184,12 +184,7 @@ class AugmentationOverSampler(_PanelSamplerMixin, BaseOverSampler):
     channel_std_ : ndarray of shape (n_channels,)
         Standard deviation of every channel over the observed values of the
         panel (the unit of ``jitter_sigma``).
-    n_features_in_ : int
-        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
-    n_channels_in_ : int
-        Channels of the panel seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names, only for DataFrame input with string column names.
+    {panel_attributes}
 
     See Also
     --------
@@ -245,6 +240,14 @@ class AugmentationOverSampler(_PanelSamplerMixin, BaseOverSampler):
         "window_ratio": [Interval(numbers.Real, 0, 1, closed="right")],
         "window_scales": ["array-like"],
     }
+    _method_docs = {
+        "fit_note": "You should use ``fit_resample`` in all cases.",
+        "resample_summary": "Append augmented minority series to the panel.",
+        "params": "Unused.",
+        "resampled": """\
+The input series followed by the synthetic ones, float32; 2-D, in
+the input's container, for 2-D input.""",
+    }
 
     def __init__(
         self,
@@ -289,49 +292,6 @@ class AugmentationOverSampler(_PanelSamplerMixin, BaseOverSampler):
                 f"factors, e.g. (0.5, 2.0); got {self.window_scales!r}."
             )
         return scales
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    @_DOCS
-    def fit(self, X: Any, y: Any, **params: Any) -> AugmentationOverSampler:
-        """Check the panel and labels and compute ``sampling_strategy_``.
-
-        You should use ``fit_resample`` in all cases.
-
-        Parameters
-        ----------
-        {panel_X}
-            The panel.
-        {labels_y}
-        **params : dict
-            Unused.
-
-        Returns
-        -------
-        self : AugmentationOverSampler
-        """
-        return super().fit(X, y, **params)
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    @_DOCS
-    def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
-        """Append augmented minority series to the panel.
-
-        Parameters
-        ----------
-        {panel_X}
-            The panel; unequal lengths as trailing NaN.
-        {labels_y}
-        **params : dict
-            Unused.
-
-        Returns
-        -------
-        {resampled_X}
-            The input series followed by the synthetic ones, float32; 2-D, in
-            the input's container, for 2-D input.
-        {resampled_y}
-        """
-        return super().fit_resample(X, y, **params)
 
     def _fit_resample(
         self, X: np.ndarray, y: np.ndarray, **params: Any

@@ -23,9 +23,16 @@ from ..utils.validation import series_lengths, validate_panel
 __all__ = ["PanelSampler"]
 
 
-#: Docstring entries of the samplers' ``fit`` and ``fit_resample`` (a
-#: ``{name}`` line of a docstring decorated with it is replaced by the block).
+#: Docstring entries of the samplers and of their ``fit`` and ``fit_resample``
+#: (a ``{name}`` line of a docstring decorated with it is replaced by the block).
 _DOCS = Substitution(
+    panel_attributes="""\
+n_features_in_ : int
+    ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
+n_channels_in_ : int
+    Channels of the panel seen in ``fit_resample``.
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    Column names, only for DataFrame input with string column names.""",
     panel_X="""\
 X : array-like of shape (n_samples, n_channels, n_timepoints) or \
 (n_samples, n_timepoints), list of arrays, or sktime pandas panel""",
@@ -134,18 +141,43 @@ class _PanelSamplerMixin:
     receives the float32 3-D panel (trailing NaN padding kept) and 1-D labels;
     it sets ``sampling_strategy_`` (``_fit_statistics``) and resamples. Put
     the mixin before the imblearn base class.
+
+    Every subclass gets its own ``fit`` and ``fit_resample``: the templates
+    below, run inside scikit-learn's ``_fit_context`` (which validates the
+    parameters; ``prefer_skip_nested_validation`` is the subclass's
+    ``_prefer_skip_nested_validation``) and documented by the templates'
+    docstrings, whose ``{name}`` lines the subclass's ``_method_docs`` fill:
+    ``resample_summary`` (what ``fit_resample`` does), ``params`` (what
+    ``**params`` is for; a callable is given the method), ``resampled`` (the
+    output panel) and ``fit_note`` (on ``fit``).
     """
+
+    _prefer_skip_nested_validation = True
+    _method_docs: dict[str, str | Callable[[Any], str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        docs = Substitution(
+            **_DOCS.blocks, **cls._method_docs, fitted_self=f"self : {cls.__name__}"
+        )
+        skip_nested = cls._prefer_skip_nested_validation
+        for name in ("fit", "fit_resample"):
+            method = _fit_context(prefer_skip_nested_validation=skip_nested)(
+                getattr(_PanelSamplerMixin, name)
+            )
+            method.__module__ = cls.__module__
+            method.__qualname__ = f"{cls.__qualname__}.{name}"
+            setattr(cls, name, docs(method))
 
     def _fit_statistics(self, X: np.ndarray, y: np.ndarray, **params: Any) -> None:
         self.sampling_strategy_ = check_sampling_strategy(
             self.sampling_strategy, y, self._sampling_type
         )
 
-    @_DOCS
     def fit(self, X: Any, y: Any, **params: Any):
-        """Check the panel and labels and compute the sampling statistics.
+        """Check the panel and labels and compute ``sampling_strategy_``.
 
-        You should use ``fit_resample`` in all cases.
+        {fit_note}
 
         Parameters
         ----------
@@ -153,32 +185,31 @@ class _PanelSamplerMixin:
             The panel.
         {labels_y}
         **params : dict
-            Extra parameters of the sampler.
+            {params}
 
         Returns
         -------
-        self : object
+        {fitted_self}
         """
         Xp, _, y_1d, _ = _check_panel_X_y(self, X, y)
         self._fit_statistics(Xp, y_1d, **params)
         return self
 
-    @_DOCS
     def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
-        """Resample a panel.
+        """{resample_summary}
 
         Parameters
         ----------
         {panel_X}
-            The panel; unequal lengths as trailing NaN.
+            The panel; unequal lengths as trailing NaN (see Notes).
         {labels_y}
         **params : dict
-            Extra parameters of the sampler.
+            {params}
 
         Returns
         -------
         {resampled_X}
-            float32 panel; 2-D, in the input's container, for 2-D input.
+            {resampled}
         {resampled_y}
         """
         Xp, _, y_1d, finish = _check_panel_X_y(self, X, y)
@@ -193,6 +224,12 @@ class _PanelSamplerMixin:
         return tags
 
 
+def _passed_to_wrapped(method: Callable[..., Any]) -> str:
+    """What ``**params`` of PanelSampler's ``fit`` or ``fit_resample`` is for."""
+    return f"Passed to the wrapped sampler's ``{method.__name__}``."
+
+
+@_DOCS
 class PanelSampler(_PanelSamplerMixin, BaseSampler):
     """Run any imbalanced-learn sampler on panels of time series.
 
@@ -221,12 +258,7 @@ class PanelSampler(_PanelSamplerMixin, BaseSampler):
         ``sampler_.sample_indices_``: the input row of every output row. Only
         when the wrapped sampler selects rows (random over/under-sampling,
         NearMiss, TomekLinks, …), not for samplers that synthesise (SMOTE).
-    n_features_in_ : int
-        ``n_timepoints`` for 2-D input, ``n_channels`` otherwise.
-    n_channels_in_ : int
-        Channels of the panel seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names, only for DataFrame input with string column names.
+    {panel_attributes}
 
     See Also
     --------
@@ -280,6 +312,16 @@ class PanelSampler(_PanelSamplerMixin, BaseSampler):
     """
 
     _parameter_constraints: dict = {"sampler": [HasMethods(["fit_resample"])]}
+    # the wrapped sampler's own parameters are validated in its fit
+    _prefer_skip_nested_validation = False
+    _method_docs = {
+        "fit_note": """\
+You should use ``fit_resample`` in all cases; ``fit`` only computes the
+wrapped sampler's statistics (``sampling_strategy_``) on a clone of it.""",
+        "resample_summary": "Resample a panel with a clone of the wrapped sampler.",
+        "params": _passed_to_wrapped,
+        "resampled": "float32 panel; 2-D, in the input's container, for 2-D input.",
+    }
 
     def __init__(self, sampler: Any) -> None:
         # BaseSampler.__init__ would add a sampling_strategy attribute that is
@@ -306,49 +348,6 @@ class PanelSampler(_PanelSamplerMixin, BaseSampler):
         else:
             sampler.fit_resample(_flatten(X), y, **params)
         self._set_fitted(sampler)
-
-    @_fit_context(prefer_skip_nested_validation=False)
-    @_DOCS
-    def fit(self, X: Any, y: Any, **params: Any) -> PanelSampler:
-        """Validate the panel and fit a clone of the wrapped sampler on it.
-
-        You should use ``fit_resample`` in all cases; ``fit`` only computes the
-        wrapped sampler's statistics (``sampling_strategy_``).
-
-        Parameters
-        ----------
-        {panel_X}
-            The panel.
-        {labels_y}
-        **params : dict
-            Passed to the wrapped sampler's ``fit``.
-
-        Returns
-        -------
-        self : PanelSampler
-        """
-        return super().fit(X, y, **params)
-
-    @_fit_context(prefer_skip_nested_validation=False)
-    @_DOCS
-    def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
-        """Resample a panel with a clone of the wrapped sampler.
-
-        Parameters
-        ----------
-        {panel_X}
-            The panel; unequal lengths as trailing NaN (see Notes).
-        {labels_y}
-        **params : dict
-            Passed to the wrapped sampler's ``fit_resample``.
-
-        Returns
-        -------
-        {resampled_X}
-            float32 panel; 2-D, in the input's container, for 2-D input.
-        {resampled_y}
-        """
-        return super().fit_resample(X, y, **params)
 
     def _fit_resample(
         self, X: np.ndarray, y: np.ndarray, **params: Any

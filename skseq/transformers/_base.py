@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 import functools
+import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 from sklearn import get_config
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
 from .._docstrings import Substitution
 from ..utils._callback_api import CALLBACK_BASES
+from ..utils.validation import validate_panel
+
+# docstring entries used in several of the blocks below
+_PANEL_X = """\
+X : array-like, list of array-like or pandas.DataFrame
+    A panel in any form :func:`skseq.utils.check_panel` accepts."""
+_IGNORED_Y = """\
+y : None
+    Ignored."""
 
 #: Docstring blocks shared by the panel transformers (a ``{name}`` line of a
 #: docstring decorated with it is replaced by the block; see skseq._docstrings).
 _DOCS = Substitution(
-    panel_X="""\
-X : array-like, list of array-like or pandas.DataFrame
-    A panel in any form :func:`skseq.utils.check_panel` accepts.""",
-    ignored_y="""\
-y : None
-    Ignored.""",
+    ignored_y=_IGNORED_Y,
+    # the Parameters sections of fit(X, y=None) and transform(X), header included
+    # (transform's is put in by _transform_doc)
+    fit_parameters=f"Parameters\n----------\n{_PANEL_X}\n{_IGNORED_Y}",
+    transform_parameters=f"Parameters\n----------\n{_PANEL_X}",
     panel_attributes="""\
 n_features_in_ : int
     Number of time steps for 2-D input, number of channels otherwise.
@@ -62,7 +73,17 @@ class _PanelTransformer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
 
     Subclasses set ``_allow_nan`` to ``True`` when they accept NaN inside a
     series (a missing value, as opposed to trailing padding, which every panel
-    may have).
+    may have), and ``_allow_empty_series`` to ``True`` when they accept a
+    series with no observed step; :meth:`_validate` checks ``X`` accordingly
+    in ``fit`` and ``transform``.
+
+    ``transform`` is a template: it checks that the transformer is fitted,
+    validates ``X`` and hands the float32 panel and its series lengths to the
+    subclass's ``_transform(X, lengths)``. ``X`` may be the caller's own
+    array, so ``_transform`` must not write into it. The docstring of
+    ``_transform`` (a summary and a Returns section) is the subclass's
+    public ``transform`` docstring, with the Parameters section of ``X`` put
+    before Returns.
 
     Output: ``transform`` always returns a 3-D float32 numpy array
     (NaN-padded where series are shorter). :meth:`set_output` takes
@@ -79,6 +100,7 @@ class _PanelTransformer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
     """
 
     _allow_nan = False
+    _allow_empty_series = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # no automatic DataFrame wrapping by scikit-learn's _SetOutputMixin
@@ -86,6 +108,38 @@ class _PanelTransformer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
         super().__init_subclass__(**kwargs)
         if "transform" in cls.__dict__:
             cls.transform = _warn_on_global_dataframe_output(cls.__dict__["transform"])
+        elif "_transform" in cls.__dict__:
+            # the template, under this class's own name and docstring
+            cls.transform = _warn_on_global_dataframe_output(
+                _PanelTransformer.transform, owner=cls
+            )
+
+    def _validate(self, X: Any, *, reset: bool) -> tuple[np.ndarray, np.ndarray]:
+        """``X`` as a float32 panel and its series lengths.
+
+        ``reset=True`` in ``fit`` records the input shape, ``reset=False``
+        checks it (see :func:`skseq.utils.validate_panel`).
+        """
+        return validate_panel(
+            self,
+            X,
+            reset=reset,
+            allow_missing=self._allow_nan,
+            allow_empty_series=self._allow_empty_series,
+            return_lengths=True,
+        )
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Transform a panel: validate it, then ``_transform`` it.
+
+        Every subclass documents its own ``transform``.
+        """
+        check_is_fitted(self)
+        X, lengths = self._validate(X, reset=False)
+        return self._transform(X, lengths)
+
+    def _transform(self, X: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -148,9 +202,36 @@ class _PanelTransformer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
         return self
 
 
-def _warn_on_global_dataframe_output(transform):
+# the line that opens a docstring's Returns section, and its indentation
+_RETURNS = re.compile(r"^(?P<indent>[ ]*)Returns\n", re.MULTILINE)
+
+
+def _transform_doc(owner: type) -> str | None:
+    """The ``transform`` docstring of ``owner``: that of its ``_transform``
+    with the Parameters section of ``X`` put before the Returns section."""
+    doc = owner.__dict__["_transform"].__doc__
+    if doc is None:  # python -OO strips docstrings
+        return None
+    returns = _RETURNS.search(doc)
+    if returns is None:
+        raise TypeError(
+            f"The docstring of {owner.__qualname__}._transform is the public "
+            "transform docstring and needs a Returns section."
+        )
+    indent = returns["indent"]
+    start = returns.start()
+    return f"{doc[:start]}{indent}{{transform_parameters}}\n\n{doc[start:]}"
+
+
+def _warn_on_global_dataframe_output(
+    transform: Callable[..., Any], owner: type | None = None
+) -> Callable[..., Any]:
     """``transform`` that warns when the global output config asks for a data
-    frame and the transformer has no ``set_output`` of its own."""
+    frame and the transformer has no ``set_output`` of its own.
+
+    With ``owner``, the result is ``owner.transform`` (its name and docstring;
+    see :func:`_transform_doc`).
+    """
 
     @functools.wraps(transform)
     def wrapped(self, X, *args, **kwargs):
@@ -169,6 +250,11 @@ def _warn_on_global_dataframe_output(transform):
             )
         return transform(self, X, *args, **kwargs)
 
+    if owner is not None:
+        wrapped.__module__ = owner.__module__
+        wrapped.__qualname__ = f"{owner.__qualname__}.transform"
+        wrapped.__doc__ = _transform_doc(owner)
+        _DOCS(wrapped)
     return wrapped
 
 

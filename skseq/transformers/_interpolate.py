@@ -7,10 +7,9 @@ import warnings
 
 import numpy as np
 from scipy.interpolate import CubicSpline, PchipInterpolator
-from sklearn.utils.validation import check_is_fitted
 
 from ..utils._callback_api import leaf_fit
-from ..utils.validation import series_lengths, validate_panel
+from ..utils.validation import series_lengths
 from ._base import _DOCS, _check_choice, _PanelTransformer
 
 __all__ = ["Interpolator"]
@@ -120,6 +119,7 @@ class Interpolator(_PanelTransformer):
 
     # missing values are what it fills
     _allow_nan = True
+    _allow_empty_series = True
 
     def __init__(
         self,
@@ -183,16 +183,11 @@ class Interpolator(_PanelTransformer):
         self : Interpolator
         """
         self._check_params()
-        validate_panel(self, X, reset=True, allow_missing=True, allow_empty_series=True)
+        self._validate(X, reset=True)
         return self
 
-    @_DOCS
-    def transform(self, X) -> np.ndarray:
+    def _transform(self, X: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Fill the missing values of every series.
-
-        Parameters
-        ----------
-        {panel_X}
 
         Returns
         -------
@@ -200,13 +195,7 @@ class Interpolator(_PanelTransformer):
             ``X`` with missing values filled; observed values and trailing
             padding unchanged (``padding_value`` runs become NaN padding).
         """
-        check_is_fitted(self)
-        X_in = X
-        X = validate_panel(
-            self, X, reset=False, allow_missing=True, allow_empty_series=True
-        )
-        if np.may_share_memory(X, X_in):
-            X = X.copy()  # never write into the caller's array
+        X = X.copy()  # it may be the caller's array: never write into it
         if self.padding_value is not None:
             X[
                 np.broadcast_to(
@@ -215,7 +204,7 @@ class Interpolator(_PanelTransformer):
             ] = np.nan
         if not np.isnan(self.missing_values):
             X[X == self.missing_values] = np.nan
-        lengths = series_lengths(X)
+        lengths = series_lengths(X)  # the two replacements above may shorten them
         inside = np.arange(X.shape[2])[None, :] < lengths[:, None]
         todo = np.argwhere((np.isnan(X) & inside[:, None, :]).any(axis=2))
         reported = None

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from sklearn.utils.validation import check_is_fitted
 
+from .._docstrings import Substitution
 from ..utils._callback_api import leaf_fit
-from ..utils.validation import validate_panel
 from ._base import _DOCS, _PanelTransformer
 
 __all__ = ["Padder", "Truncator"]
@@ -42,6 +41,33 @@ def _resolve_length(length, lengths: np.ndarray, name: str, allowed: str) -> int
         )
     # "higher" picks an observed length, never a fractional one
     return max(int(np.quantile(lengths, length, method="higher")), 1)
+
+
+def _length_parameter(cls: type) -> str:
+    """The ``length`` entry of a length transformer with default ``"max"`` or
+    ``"min"`` (``cls._default_length``)."""
+    default = cls._default_length
+    extreme = "longest" if default == "max" else "shortest"
+    return f"""
+length : "{default}", int or float, default="{default}"
+    Target length: the {extreme} series seen in ``fit`` (``"{default}"``), a fixed
+    number of time steps (int), or a quantile of the lengths seen in
+    ``fit`` (float in (0, 1]).
+"""
+
+
+#: The panel transformers' docstring blocks, and those of Padder and Truncator.
+_LENGTH_DOCS = Substitution(
+    **_DOCS.blocks,
+    length_parameter=_length_parameter,
+    length_attributes=f"""
+Attributes
+----------
+length_ : int
+    Number of time steps of the output panel.
+{_DOCS.blocks["panel_attributes"]}
+""",
+)
 
 
 def _check_side(name: str, side: str) -> None:
@@ -79,10 +105,7 @@ class _LengthTransformer(_PanelTransformer):
     def fit(self, X, y=None):
         """Learn the target length ``length_`` from the series lengths of ``X``.
 
-        Parameters
-        ----------
-        {panel_X}
-        {ignored_y}
+        {fit_parameters}
 
         Returns
         -------
@@ -91,9 +114,7 @@ class _LengthTransformer(_PanelTransformer):
         name = type(self).__name__
         _check_side(name, self.side)
         self._check_fill()
-        _, lengths = validate_panel(
-            self, X, reset=True, allow_missing=True, return_lengths=True
-        )
+        _, lengths = self._validate(X, reset=True)
         self.length_ = _resolve_length(self.length, lengths, name, self._default_length)
         return self
 
@@ -101,17 +122,15 @@ class _LengthTransformer(_PanelTransformer):
         """Validate extra parameters (none by default)."""
 
 
-@_DOCS
+@_LENGTH_DOCS
 class Padder(_LengthTransformer):
     """Pad every series to one length learnt in ``fit``.
 
     Parameters
     ----------
-    length : "max", int or float, default="max"
-        Target length: the longest series seen in ``fit`` (``"max"``), a fixed
-        number of time steps (int), or a quantile of the lengths seen in
-        ``fit`` (float in (0, 1], e.g. ``0.9``; combine it with
-        :class:`Truncator` so longer series fit).
+    {length_parameter}
+        With a quantile (e.g. ``0.9``), put a :class:`Truncator` first so
+        longer series fit.
     side : {"post", "pre"}, default="post"
         Pad after the series (``"post"``) or before it (``"pre"``).
     fill_value : float, default=np.nan
@@ -120,11 +139,7 @@ class Padder(_LengthTransformer):
         NaN before a series would read as missing values, so ``side="pre"``
         needs a number.
 
-    Attributes
-    ----------
-    length_ : int
-        Length of every output series.
-    {panel_attributes}
+    {length_attributes}
 
     See Also
     --------
@@ -178,22 +193,13 @@ class Padder(_LengthTransformer):
                 "a number such as fill_value=0.0, or side='post'."
             )
 
-    @_DOCS
-    def transform(self, X) -> np.ndarray:
+    def _transform(self, X: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Pad every series to ``length_`` time steps.
-
-        Parameters
-        ----------
-        {panel_X}
 
         Returns
         -------
         Xt : ndarray of shape (n_instances, n_channels, `length_`), float32
         """
-        check_is_fitted(self)
-        X, lengths = validate_panel(
-            self, X, reset=False, allow_missing=True, return_lengths=True
-        )
         if (lengths > self.length_).any():
             i = int(np.flatnonzero(lengths > self.length_)[0])
             raise ValueError(
@@ -208,26 +214,19 @@ class Padder(_LengthTransformer):
         return _take_steps(X, lengths, offset, self.length_, self.fill_value)
 
 
-@_DOCS
+@_LENGTH_DOCS
 class Truncator(_LengthTransformer):
     """Cut every series to one length learnt in ``fit``.
 
     Parameters
     ----------
-    length : "min", int or float, default="min"
-        Target length: the shortest series seen in ``fit`` (``"min"``), a fixed
-        number of time steps (int), or a quantile of the lengths seen in
-        ``fit`` (float in (0, 1]).
+    {length_parameter}
     side : {"post", "pre"}, default="post"
         Where steps are cut: after the first ``length_`` steps (``"post"``,
         keep the beginning) or before the last ``length_`` observed steps
         (``"pre"``, keep the end).
 
-    Attributes
-    ----------
-    length_ : int
-        Width of every output panel.
-    {panel_attributes}
+    {length_attributes}
 
     See Also
     --------
@@ -258,22 +257,13 @@ class Truncator(_LengthTransformer):
         self.length = length
         self.side = side
 
-    @_DOCS
-    def transform(self, X) -> np.ndarray:
+    def _transform(self, X: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Cut every series to at most ``length_`` time steps.
-
-        Parameters
-        ----------
-        {panel_X}
 
         Returns
         -------
         Xt : ndarray of shape (n_instances, n_channels, `length_`), float32
         """
-        check_is_fitted(self)
-        X, lengths = validate_panel(
-            self, X, reset=False, allow_missing=True, return_lengths=True
-        )
         if self.side == "pre":  # keep the last length_ observed steps
             offset = np.maximum(lengths - self.length_, 0)
         else:

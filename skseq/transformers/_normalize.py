@@ -6,7 +6,6 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._callback_api import leaf_fit
-from ..utils.validation import validate_panel
 from ._base import _DOCS, _check_choice, _PanelTransformer
 
 __all__ = ["Normalizer"]
@@ -99,6 +98,7 @@ class Normalizer(_PanelTransformer):
 
     # NaN is ignored by the statistics and stays NaN
     _allow_nan = True
+    _allow_empty_series = True
 
     def __init__(self, method: str = "zscore", *, scope: str = "instance") -> None:
         self.method = method
@@ -109,10 +109,7 @@ class Normalizer(_PanelTransformer):
     def fit(self, X, y=None) -> Normalizer:
         """Check the parameters; learn per-channel statistics if asked.
 
-        Parameters
-        ----------
-        {panel_X}
-        {ignored_y}
+        {fit_parameters}
 
         Returns
         -------
@@ -120,30 +117,20 @@ class Normalizer(_PanelTransformer):
         """
         _check_choice("method", self.method, _METHODS, owner="Normalizer")
         _check_choice("scope", self.scope, _SCOPES, owner="Normalizer")
-        X = validate_panel(
-            self, X, reset=True, allow_missing=True, allow_empty_series=True
-        )
+        X, _ = self._validate(X, reset=True)
         if self.scope == "channel":
             loc, scale = _nan_stats(X.astype(np.float64), (0, 2), self.method)
             self.loc_, self.scale_ = loc.ravel(), scale.ravel()
         return self
 
-    @_DOCS
-    def transform(self, X) -> np.ndarray:
+    def _transform(self, X: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Scale every series.
-
-        Parameters
-        ----------
-        {panel_X}
 
         Returns
         -------
         Xt : ndarray of shape (n_instances, n_channels, n_timepoints), float32
         """
-        check_is_fitted(self)
-        X = validate_panel(
-            self, X, reset=False, allow_missing=True, allow_empty_series=True
-        ).astype(np.float64)
+        X = X.astype(np.float64)
         if self.scope == "channel":
             loc, scale = self.loc_[None, :, None], self.scale_[None, :, None]
         else:

@@ -10,7 +10,6 @@ from scipy.ndimage import maximum_filter1d, minimum_filter1d
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._callback_api import leaf_fit
-from ..utils.validation import validate_panel
 from ._base import _DOCS, _PanelTransformer
 
 __all__ = ["RollingFeatures"]
@@ -188,27 +187,20 @@ class RollingFeatures(_PanelTransformer):
         self : RollingFeatures
         """
         sizes, stats = self._check_params()
-        validate_panel(self, X, reset=True)
+        self._validate(X, reset=True)
         self.n_channels_out_ = self.n_channels_in_ * (
             int(bool(self.include_original)) + len(sizes) * len(stats)
         )
         return self
 
-    @_DOCS
-    def transform(self, X) -> np.ndarray:
+    def _transform(self, X: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Compute the derived channels.
-
-        Parameters
-        ----------
-        {panel_X}
 
         Returns
         -------
         Xt : ndarray of shape (n_instances, `n_channels_out_`, n_timepoints), float32
         """
-        check_is_fitted(self)
         sizes, stats = self._check_params()
-        X, lengths = validate_panel(self, X, reset=False, return_lengths=True)
         X64 = X.astype(np.float64)
         padding = np.arange(X.shape[2])[None, :] >= lengths[:, None]
         # padding is NaN; a trailing window at t < length never reaches it,
