@@ -1,20 +1,12 @@
 """The one harness the benchmark scripts of this folder share.
 
-Scripts put this folder on ``sys.path`` and ``import _harness as H`` (they
-are scripts, not a package). It holds the environment record of every row
-(``environment``) and the head of every results page (``page``); thread
-pinning (``set_torch_threads``, ``one_thread``); the bundled data sets'
-splits (``load``, ``Data``) and the peak-memory rise of a call (``rss_rise``);
-timing (``time_call``, ``summarize``, ``fmt_range``, ``interleaved``);
-Markdown tables (``markdown_table``, ``write_markdown``, ``finish``);
-resumable JSONL rows (``Rows``, ``shard``, ``Budget``): a row is done when its
-key, e.g. (job, CPU capability, defaults fingerprint), is in the file without
-an ``error``; and the hand-written PyTorch loop that speed compares skseq
-with (``hand_fit``).
+Scripts put this folder on ``sys.path`` and ``import _harness as H`` (they are
+scripts, not a package); ``benchmarks/README.md`` lists what it holds.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import datetime as _dt
 import json
@@ -27,10 +19,12 @@ import subprocess
 import sys
 import time
 from collections import namedtuple
-from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 
@@ -45,12 +39,13 @@ REPO, RESULTS = HERE.parent, HERE / "results"
 
 # ---------------------------------------------------------------- environment
 def version(package: str) -> str | None:
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as _version
-
     with contextlib.suppress(PackageNotFoundError):
         return _version(package)
     return None
+
+
+def now() -> str:
+    return _dt.datetime.now().isoformat(timespec="seconds")
 
 
 def load_average() -> str:
@@ -110,18 +105,32 @@ def command_line(script: str, argv: list[str] | None) -> str:
     return " ".join(["python", f"benchmarks/{script}", *args])
 
 
-def page(title: str, command=None, packages=("torch", "skorch", "sktime")) -> list:
-    """The head of a results page: title, date, versions, cores, load, command."""
+def page(title, command=None, packages=("torch", "skorch", "sktime"), facts=None):
+    """The head of a results page: title, ``facts`` (by default the date,
+    versions, cores and load), the command."""
     versions = ", ".join(f"{p} {version(p) or '(not installed)'}" for p in packages)
-    return [
-        f"# {title}",
-        "",
-        f"- date: {_dt.datetime.now().isoformat(timespec='seconds')}",
-        f"- python {platform.python_version()}, {versions}",
-        f"- machine: {platform.machine()}, {os.cpu_count()} logical cores, "
+    facts = facts or [
+        f"date: {now()}",
+        f"python {platform.python_version()}, {versions}",
+        f"machine: {platform.machine()}, {os.cpu_count()} logical cores, "
         f"load average (1, 5, 15 min) {load_average()}",
-        "- command: " + (command or " ".join(["python", *sys.argv])),
     ]
+    command = command or " ".join(["python", *sys.argv])
+    return [f"# {title}", "", *(f"- {f}" for f in facts), f"- command: {command}"]
+
+
+def parser(doc: str, out: str | None = None, resumable: bool = False):
+    """The options every script takes (``--quick``, ``--out``), and with
+    ``resumable`` those of a JSONL rows file (``--table``, ``--shard``,
+    ``--budget``)."""
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="a smoke run")
+    p.add_argument("--out", default=out and str(RESULTS / out), help="'': no table")
+    if resumable:
+        p.add_argument("--table", action="store_true", help="only rebuild the table")
+        p.add_argument("--shard", metavar="I/N", help="every N-th job")
+        p.add_argument("--budget", type=float, help="start no job after this many s")
+    return p
 
 
 # -------------------------------------------------------------------- threads
@@ -140,19 +149,13 @@ def one_thread():
     import torch
     from threadpoolctl import threadpool_limits
 
-    saved_env = {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    saved_threads = torch.get_num_threads()
-    set_torch_threads(1)  # OMP_NUM_THREADS=1 is what n_threads=None reads
+    threads = torch.get_num_threads()
     try:
-        with threadpool_limits(1):
+        with mock.patch.dict(os.environ), threadpool_limits(1):
+            set_torch_threads(1)  # OMP_NUM_THREADS=1 is what n_threads=None reads
             yield
     finally:
-        torch.set_num_threads(saved_threads)
-        for var, value in saved_env.items():
-            if value is None:
-                os.environ.pop(var, None)
-            else:
-                os.environ[var] = value
+        torch.set_num_threads(threads)
 
 
 # --------------------------------------------------------------------- timing
@@ -229,56 +232,8 @@ def finish(markdown: str, out: str | None, log=print) -> str:
 
 
 # ----------------------------------------------------------------- data, memory
-@dataclass
-class Data:
-    """A bundled data set's train and test split (NaN-padded, as skseq loads it)."""
-
-    name: str
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-
-    @property
-    def lengths_train(self) -> np.ndarray:
-        from skseq.utils.validation import series_lengths
-
-        return series_lengths(self.X_train)
-
-    @property
-    def lengths_test(self) -> np.ndarray:
-        from skseq.utils.validation import series_lengths
-
-        return series_lengths(self.X_test)
-
-    @property
-    def equal_length(self) -> bool:
-        lengths = np.concatenate([self.lengths_train, self.lengths_test])
-        return bool(lengths.min() == lengths.max() == self.X_train.shape[2])
-
-    @property
-    def majority_rate(self) -> float:
-        """Share of the test set's most frequent class (a constant guess)."""
-        return np.unique(self.y_test, return_counts=True)[1].max() / len(self.y_test)
-
-    def padded(self, zeros: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """Both splits padded to the longest; NaN -> 0 with ``zeros`` (what
-        sktime's torch classifiers need: they take equal lengths only)."""
-        splits, width = (
-            (self.X_train, self.X_test),
-            max(self.X_train.shape[2], self.X_test.shape[2]),
-        )
-        pads = [((0, 0), (0, 0), (0, width - X.shape[2])) for X in splits]
-        out = [np.pad(X, p, constant_values=np.nan) for X, p in zip(splits, pads)]
-        return tuple(np.nan_to_num(X) if zeros else X for X in out)
-
-    def describe(self) -> str:
-        lengths = (~np.isnan(self.X_train).all(axis=1)).sum(axis=1)
-        return (
-            f"{self.name}: {len(self.y_train)} train / {len(self.y_test)} test, "
-            f"{self.X_train.shape[1]} channel(s), length {lengths.min()}–"
-            f"{lengths.max()}, {len(np.unique(self.y_train))} classes"
-        )
+# a bundled data set's train and test split (NaN-padded, as skseq loads it)
+Data = namedtuple("Data", "name X_train y_train X_test y_test")
 
 
 def load(name: str, size: int = 0, seed: int = 0) -> Data:
@@ -297,6 +252,11 @@ def load(name: str, size: int = 0, seed: int = 0) -> Data:
             )
         parts += [X, y]
     return Data(label, *parts)
+
+
+def flatten(X) -> np.ndarray:
+    """A panel as one row per series (for scikit-learn's tabular models)."""
+    return np.reshape(X, (len(X), -1))
 
 
 def _status_kb(key: str) -> int | None:
@@ -365,36 +325,37 @@ class Rows:
                 fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
-    def todo(self, jobs, key, done_key, rows) -> list:
-        """The jobs whose ``key`` no successful row of ``rows`` has."""
-        done = {done_key(r) for r in rows if not r.get("error")}
-        return [j for j in jobs if key(j) not in done]
-
-
-def parse_shard(text: str | None) -> tuple[int, int]:
-    """``"i/n"`` (1 <= i <= n) -> (i - 1, n); None -> (0, 1)."""
-    m = re.fullmatch(r"(\d+)/(\d+)", (text or "1/1").strip())
-    if not m or not 1 <= int(m[1]) <= int(m[2]):
-        raise SystemExit(f"--shard takes i/n with 1 <= i <= n; got {text!r}.")
-    return int(m[1]) - 1, int(m[2])
+    def run(self, jobs, key, done_key, run, args, show=(), log=print) -> list:
+        """Run the jobs of shard ``args.shard`` whose ``key`` no successful row
+        has (``done_key``), appending each row as it ends and logging its
+        ``show`` values; start none after ``args.budget`` seconds."""
+        jobs = shard(jobs, args.shard)
+        done = {done_key(r) for r in self.read(log=log) if not r.get("error")}
+        todo = [j for j in jobs if key(j) not in done]
+        log(
+            f"[{self.name}] shard {args.shard or '1/1'}: {len(jobs)} jobs, "
+            f"{len(jobs) - len(todo)} already in {self.path}, {len(todo)} fits to do"
+        )
+        budget = math.inf if args.budget is None else args.budget
+        new_rows, end = [], time.perf_counter() + budget
+        for k, job in enumerate(todo, 1):
+            if time.perf_counter() > end:
+                left = len(todo) - k + 1
+                log(f"[{self.name}] budget spent; {left} jobs left: rerun to go on")
+                break
+            new_rows.append(row := run(job))
+            self.append(row)
+            values = ", ".join(f"{c} {row[c]:.4g}" for c in show if c in row)
+            log(f"[{self.name}] {k}/{len(todo)} {job}: {row.get('error') or values}")
+        return new_rows
 
 
 def shard(jobs, text: str | None) -> list:
-    """Every n-th job of the plan (round-robin), for shard ``"i/n"``."""
-    i, n = parse_shard(text)
-    return list(jobs[i::n])
-
-
-class Budget:
-    """Start no new job after ``seconds`` (None: no limit)."""
-
-    def __init__(self, seconds: float | None) -> None:
-        self.seconds, self.start = seconds, time.perf_counter()
-
-    @property
-    def spent(self) -> bool:
-        elapsed = time.perf_counter() - self.start
-        return self.seconds is not None and elapsed > self.seconds
+    """Every n-th job of the plan (round-robin) for shard ``"i/n"`` (None: all)."""
+    m = re.fullmatch(r"(\d+)/(\d+)", (text or "1/1").strip())
+    if not m or not 1 <= int(m[1]) <= int(m[2]):
+        raise SystemExit(f"--shard takes i/n with 1 <= i <= n; got {text!r}.")
+    return list(jobs[int(m[1]) - 1 :: int(m[2])])
 
 
 # ------------------------------------------------------ skseq vs a hand loop
@@ -402,31 +363,14 @@ class _Started(Exception):
     """Raised once skseq has set the fit up, to stop it there."""
 
 
-@dataclass
-class HandFit:
-    """What ``hand_fit`` leaves: the fitted skseq object (for predict),
-    per-epoch training losses, (wall, CPU) seconds per epoch and of the whole
-    loop (skseq's set-up before it is not counted)."""
-
-    clf: Any
-    epoch_losses: list[float]
-    epoch_times: list[tuple[float, float]]
-    fit_times: tuple[float, float] = (math.nan, math.nan)
+# what ``hand_fit`` leaves: the fitted skseq object, per-epoch losses, (wall,
+# CPU) seconds per epoch and of the loop (skseq's set-up before it not counted)
+HandFit = namedtuple("HandFit", "clf epoch_losses epoch_times fit_times")
 
 
 def hand_fit(clf, X, y, epochs: int | None = None) -> HandFit:
-    """Train ``clf``'s network in the loop a competent PyTorch user writes.
-
-    skseq sets the fit up with its own code (``clf.fit`` stopped at
-    ``on_train_begin``): validation, seeds, initial weights and the batches
-    its iterator draws (same shuffling and length bucketing). The loop is
-    plain PyTorch: AdamW, skseq's warm-up + cosine curve as a ``LambdaLR``
-    stepped per batch, cross-entropy, gradient clipping at ``max_grad_norm``,
-    the best training epoch's weights restored, then skseq's
-    ``PreciseBatchNorm`` pass. Equal per-epoch losses with skseq's
-    ``history_`` show both did the same arithmetic; the time difference is
-    then skseq's (skorch's) loop overhead.
-    """
+    """Train ``clf``'s network in the loop a competent PyTorch user writes,
+    after skseq's own ``fit`` set it up (``docs/benchmarks.rst``)."""
     import torch
     import torch.nn.functional as F
     from skorch.callbacks import Callback

@@ -1,22 +1,6 @@
 """Does AutoSequenceClassifier beat the strong baseline on imbalanced sets?
 
-Every bundled set of issue 16 (GunPoint, ArrowHead, ItalyPowerDemand,
-OSULeaf, BasicMotions, JapaneseVowels) is made imbalanced in training
-(``skseq.datasets.make_imbalanced``: the last class ``ratio`` times rarer,
-10:1 and 50:1) and scored on its untouched test split by:
-
-- ``auto``: ``AutoSequenceClassifier(time_budget=--fit-budget,
-  scoring="f1_macro")``;
-- ``minirocket``: the auto classifier's own baseline pipeline (MiniRocket
-  features + ``RidgeClassifierCV(class_weight="balanced")``), fitted once;
-- ``fcn``: ``FCNClassifier(class_weight="balanced")`` with its defaults, the
-  best single skseq default of the quality benchmark on these sets.
-
-Rows go to ``results/automl.jsonl`` as each fit ends (a rerun resumes);
-``results/automl.md`` holds the table: macro-F1 and balanced accuracy
-(mean and min over seeds), the gain of ``auto`` over ``minirocket`` and the
-seed spread it is judged against. Issue 16's targets: never below
-MiniRocket by more than the seed spread on any set, mean gain >= +0.02.
+Contenders, data, targets and results: ``docs/benchmarks.rst``. ::
 
     python benchmarks/bench_automl.py                       # all: hours
     python benchmarks/bench_automl.py --datasets GunPoint --ratios 10 \\
@@ -26,28 +10,18 @@ MiniRocket by more than the seed spread on any set, mean gain >= +0.02.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 import warnings
-from dataclasses import dataclass
+from collections import namedtuple
+from functools import partial
 from pathlib import Path
+from statistics import mean
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import (  # noqa: E402
-    RESULTS,
-    Budget,
-    Rows,
-    command_line,
-    environment,
-    markdown_table,
-    one_thread,
-    page,
-    shard,
-    write_markdown,
-)
+import _harness as H  # noqa: E402
 
 DATASETS = (
     "GunPoint",
@@ -59,35 +33,19 @@ DATASETS = (
 )
 CONTENDERS = ("minirocket", "fcn", "auto")
 # bumped when AutoSequenceClassifier's search changes: rows of an older search
-# are kept in the file but neither resumed nor tabled (2: the search starts
-# from the first network's defaults with class weights; an int random_state
-# seeds the baseline's MiniRocket itself; 3: the anchor, baseline + defaults
-# trial averaged, kept unless beaten by more than one standard error, the
-# baseline alone in its place where the anchor scores below it; 4: a challenger
-# must beat it by its standard error times the winner's curse of the search;
-# 5: the standard error of the paired difference, bootstrapped over series;
-# 6: and by more than one rare series' worth of score; 7: the search keeps
-# time for the anchor's refit, and falls back to the baseline, not the best
-# challenger, when the anchor cannot be refitted)
+# are kept but neither resumed nor tabled (the versions: docs/benchmarks.rst)
 AUTO_VERSION = 7
 
 
-@dataclass(frozen=True)
-class Job:
-    dataset: str
-    ratio: int
-    seed: int
-    contender: str
-    fit_budget: float
+Job = namedtuple("Job", "dataset ratio seed contender fit_budget")
 
-    def key(self) -> tuple:
-        auto = self.contender == "auto"
-        version = AUTO_VERSION if auto else None
-        budget = self.fit_budget if auto else None
-        return (self.dataset, self.ratio, self.seed, self.contender, budget, version)
+
+def job_key(job: Job) -> tuple:
+    return row_key({**job._asdict(), "auto_version": AUTO_VERSION})
 
 
 def row_key(row: dict) -> tuple:
+    """Data set, ratio, seed, contender; and auto's fit budget and version."""
     auto = row["contender"] == "auto"
     return (
         row["dataset"],
@@ -99,21 +57,6 @@ def row_key(row: dict) -> tuple:
     )
 
 
-def current(row: dict) -> bool:
-    """A row of this version of the benchmark (not a superseded auto row)."""
-    return row["contender"] != "auto" or row.get("auto_version", 1) == AUTO_VERSION
-
-
-def data(dataset: str, ratio: int, seed: int):
-    from skseq.datasets import load_dataset, make_imbalanced
-
-    X, y = load_dataset(dataset, split="train")
-    X_test, y_test = load_dataset(dataset, split="test")
-    minority = np.unique(y)[-1]
-    X, y = make_imbalanced(X, y, minority=minority, ratio=ratio, random_state=seed)
-    return X, y, X_test, y_test, minority
-
-
 def model(job: Job, quick: bool):
     from skseq.automl import AutoSequenceClassifier, _baseline_pipeline
     from skseq.classifiers import FCNClassifier
@@ -121,30 +64,32 @@ def model(job: Job, quick: bool):
     if job.contender == "minirocket":
         return _baseline_pipeline(False, job.seed)
     if job.contender == "fcn":
-        return FCNClassifier(
-            class_weight="balanced",
-            random_state=job.seed,
-            **({"max_epochs": 2} if quick else {}),
-        )
+        fast = {"max_epochs": 2} if quick else {}
+        return FCNClassifier(class_weight="balanced", random_state=job.seed, **fast)
+    fast = {"models": ["FCN"], "max_epochs": 3} if quick else {}
     return AutoSequenceClassifier(
-        time_budget=job.fit_budget,
-        scoring="f1_macro",
-        random_state=job.seed,
-        **({"models": ["FCN"], "max_epochs": 3} if quick else {}),
+        time_budget=job.fit_budget, scoring="f1_macro", random_state=job.seed, **fast
     )
 
 
 def run_job(job: Job, quick: bool) -> dict:
     from sklearn.metrics import balanced_accuracy_score, f1_score
 
-    X, y, X_test, y_test, minority = data(job.dataset, job.ratio, job.seed)
-    row = {**job.__dict__, "n_train": len(y), "n_minority": int((y == minority).sum())}
+    from skseq.datasets import load_dataset, make_imbalanced
+
+    X, y = load_dataset(job.dataset, split="train")
+    X_test, y_test = load_dataset(job.dataset, split="test")
+    minority = np.unique(y)[-1]
+    X, y = make_imbalanced(
+        X, y, minority=minority, ratio=job.ratio, random_state=job.seed
+    )
+    row = {**job._asdict(), "n_train": len(y), "n_minority": int((y == minority).sum())}
     if job.contender == "auto":
         row["auto_version"] = AUTO_VERSION
     est = model(job, quick)
     start = time.perf_counter()
     try:
-        with one_thread(), warnings.catch_warnings():
+        with H.one_thread(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             est.fit(X, y)
             pred = est.predict(X_test)
@@ -165,26 +110,19 @@ def run_job(job: Job, quick: bool) -> dict:
             candidates=len(board),
             pruned=int((board["status"] == "pruned").sum()),
         )
-    return {**row, **environment()}
+    return {**row, **H.environment()}
 
 
 def table(rows: list[dict]) -> str:
     """Per data set and ratio: each contender's macro-F1 (mean, min over
     seeds), auto's gain over MiniRocket and the seed spread."""
-    from statistics import mean
-
-    ok = [r for r in rows if not r.get("error") and current(r)]
+    current = [r for r in rows if row_key(r)[-1] in (None, AUTO_VERSION)]
+    ok = [r for r in current if not r.get("error")]
     lines, gains = [], []
     for ds in DATASETS:
         for ratio in sorted({r["ratio"] for r in ok}):
-            cell = {
-                c: [
-                    r
-                    for r in ok
-                    if (r["dataset"], r["ratio"], r["contender"]) == (ds, ratio, c)
-                ]
-                for c in CONTENDERS
-            }
+            here = [r for r in ok if (r["dataset"], r["ratio"]) == (ds, ratio)]
+            cell = {c: [r for r in here if r["contender"] == c] for c in CONTENDERS}
             if not any(cell.values()):
                 continue
             out = [ds, f"{ratio}:1"]
@@ -193,14 +131,11 @@ def table(rows: list[dict]) -> str:
                 out.append(
                     f"{mean(f1):.3f} ({min(f1):.3f}, n={len(f1)})" if f1 else "-"
                 )
-            seeds = {r["seed"] for r in cell["auto"]} & {
-                r["seed"] for r in cell["minirocket"]
-            }
+            seeds = {r["seed"] for r in cell["auto"]}
+            seeds &= {r["seed"] for r in cell["minirocket"]}
             if seeds:
-                by = {
-                    (r["contender"], r["seed"]): r["macro_f1"]
-                    for r in cell["auto"] + cell["minirocket"]
-                }
+                pairs = cell["auto"] + cell["minirocket"]
+                by = {(r["contender"], r["seed"]): r["macro_f1"] for r in pairs}
                 diff = [by["auto", s] - by["minirocket", s] for s in sorted(seeds)]
                 spread = np.ptp([by["minirocket", s] for s in seeds])
                 gains += diff
@@ -211,16 +146,9 @@ def table(rows: list[dict]) -> str:
             auto = cell["auto"]
             out.append(", ".join(sorted({r.get("chosen", "?") for r in auto})) or "-")
             lines.append(out)
-    headers = [
-        "data set",
-        "ratio",
-        *(f"{c} macro-F1 mean (min)" for c in CONTENDERS),
-        "auto - minirocket",
-        "seed spread",
-        "target",
-        "auto chose",
-    ]
-    text = markdown_table(headers, lines)
+    headers = ["data set", "ratio", *(f"{c} macro-F1 mean (min)" for c in CONTENDERS)]
+    headers += ["auto - minirocket", "seed spread", "target", "auto chose"]
+    text = H.markdown_table(headers, lines)
     if gains:
         text += (
             f"\n\nMean gain of auto over MiniRocket: {mean(gains):+.3f} "
@@ -230,36 +158,15 @@ def table(rows: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = H.parser(__doc__, "automl.jsonl", resumable=True)
     p.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
     p.add_argument("--ratios", nargs="+", type=int, default=[10, 50])
     p.add_argument("--seeds", type=int, default=3)
-    p.add_argument(
-        "--first-seed", type=int, default=0, help="seeds first-seed..seeds-1"
-    )
-    p.add_argument(
-        "--contenders", nargs="+", default=list(CONTENDERS), choices=CONTENDERS
-    )
-    p.add_argument(
-        "--fit-budget",
-        type=float,
-        default=300.0,
-        help="AutoSequenceClassifier's time_budget (s)",
-    )
-    p.add_argument("--budget", type=float, help="start no fit after this many s")
-    p.add_argument("--shard", help="i/n: every n-th job")
-    p.add_argument(
-        "--out",
-        default=str(RESULTS / "automl.jsonl"),
-        help="rows file (.jsonl); the table goes beside it as .md (a .md path "
-        "names the table and the rows go beside it)",
-    )
-    p.add_argument("--quick", action="store_true", help="smoke run: tiny settings")
-    p.add_argument("--table", action="store_true", help="only rebuild the table")
+    p.add_argument("--first-seed", type=int, default=0, help="seeds first..seeds-1")
+    p.add_argument("--contenders", nargs="+", default=CONTENDERS, choices=CONTENDERS)
+    p.add_argument("--fit-budget", type=float, default=300.0, help="auto's s")
     args = p.parse_args(argv)
-
-    rows = Rows(Path(args.out).with_suffix(".jsonl"), "automl")
-    md = Path(args.out).with_suffix(".md")
+    rows = H.Rows(Path(args.out).with_suffix(".jsonl"), "automl")
     if not args.table:
         jobs = [
             Job(ds, ratio, seed, c, args.fit_budget)
@@ -268,30 +175,18 @@ def main(argv: list[str] | None = None) -> int:
             for ratio in args.ratios
             for c in args.contenders
         ]
-        todo = rows.todo(shard(jobs, args.shard), Job.key, row_key, rows.read())
-        print(f"[automl] {len(todo)} fits to do", flush=True)
-        budget = Budget(args.budget)
-        for i, job in enumerate(todo, 1):
-            if budget.spent:
-                print("[automl] budget spent; rerun to go on")
-                break
-            row = run_job(job, args.quick)
-            rows.append(row)
-            print(
-                f"[automl] {i}/{len(todo)} {job.dataset} {job.ratio}:1 seed "
-                f"{job.seed} {job.contender}: "
-                + (
-                    row["error"]
-                    or f"macro-F1 {row['macro_f1']:.3f} in {row['fit_seconds']:.0f}s"
-                ),
-                flush=True,
-            )
-    text = page(
+        run = partial(run_job, quick=args.quick)
+        log = partial(print, flush=True)
+        rows.run(jobs, job_key, row_key, run, args, ("macro_f1", "fit_seconds"), log)
+    text = H.page(
         "AutoSequenceClassifier against MiniRocket on imbalanced sets (issue 16)",
-        command_line("bench_automl.py", argv),
+        H.command_line("bench_automl.py", argv),
         ["torch", "sktime", "optuna"],
     )
-    write_markdown(md, "\n".join(text) + "\n\n" + table(rows.read()) + "\n")
+    md = H.write_markdown(
+        rows.path.with_suffix(".md"),
+        "\n".join(text) + "\n\n" + table(rows.read()) + "\n",
+    )
     print(f"[automl] table: {md}")
     return 0
 

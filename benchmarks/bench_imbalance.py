@@ -1,11 +1,7 @@
 """Evidence for the imbalance toolkit: which remedy helps a deep classifier, where.
 
-A small ``FCNClassifier`` (fixed epochs, one torch thread) is trained on
-imbalanced versions of bundled sets (``skseq.datasets.make_imbalanced``: the
-``MINORITY`` class ``ratio`` times rarer) once per remedy of ``METHODS``, all
-from the same weights and series within a seed, and scored on the untouched
-test split. A ratio whose subsample equals an earlier one's is fitted and
-reported once. Method and results: ``docs/benchmarks.rst``. ::
+A small ``FCNClassifier`` is trained once per remedy on imbalanced versions of
+bundled sets; method and results: ``docs/benchmarks.rst``. ::
 
     python benchmarks/bench_imbalance.py          # 3 sets x 2 ratios x 3 seeds
     python benchmarks/bench_imbalance.py --quick  # smoke run (seconds)
@@ -14,7 +10,6 @@ reported once. Method and results: ``docs/benchmarks.rst``. ::
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 import warnings
@@ -24,13 +19,13 @@ from typing import Any
 
 import numpy as np
 
+from skseq import losses
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as H  # noqa: E402
 
 DEFAULT_DATASETS = ("GunPoint", "ItalyPowerDemand", "ArrowHead")
-# The class made rare: binary sets the first label, ArrowHead "0" (Avonlea).
-# Not BasicMotions by default: with any class cut to 2 training series plain
-# cross-entropy still scores 1.0 on its test split.
+# the class made rare (the first label for other sets)
 MINORITY = {"GunPoint": "1", "ItalyPowerDemand": "1", "ArrowHead": "0"}
 MINORITY |= {"BasicMotions": "walking", "JapaneseVowels": "1"}
 # remedy -> FCNClassifier parameters; "SMOTE" and "augmentation" put an
@@ -38,10 +33,10 @@ MINORITY |= {"BasicMotions": "walking", "JapaneseVowels": "1"}
 REMEDIES: dict[str, dict] = {
     "plain CE": {},
     "class_weight": {"class_weight": "balanced"},
-    "focal": {"criterion": "FocalLoss", "criterion__gamma": 2.0}
+    "focal": {"criterion": losses.FocalLoss, "criterion__gamma": 2.0}
     | {"criterion__alpha": "balanced"},
-    "class-balanced": {"criterion": "ClassBalancedLoss"},
-    "logit-adjusted": {"criterion": "LogitAdjustedLoss"},
+    "class-balanced": {"criterion": losses.ClassBalancedLoss},
+    "logit-adjusted": {"criterion": losses.LogitAdjustedLoss},
     "SMOTE": {},
     "augmentation": {},
     "balanced batches": {"balanced_batches": True},
@@ -66,15 +61,11 @@ def make_estimator(method: str, n_min: int, seed: int, cfg: Any) -> Any:
     from imblearn.over_sampling import SMOTE
     from imblearn.pipeline import make_pipeline
 
-    from skseq import losses
     from skseq.classifiers import FCNClassifier
     from skseq.sampling import AugmentationOverSampler, PanelSampler
 
     if method not in REMEDIES:
         raise ValueError(f"Unknown method {method!r}; choose from {list(METHODS)}.")
-    params = REMEDIES[method]
-    if "criterion" in params:
-        params = {**params, "criterion": getattr(losses, params["criterion"])}
     clf = FCNClassifier(
         module__n_filters=cfg.n_filters,
         max_epochs=cfg.epochs,
@@ -82,7 +73,7 @@ def make_estimator(method: str, n_min: int, seed: int, cfg: Any) -> Any:
         batch_size=cfg.batch_size,
         random_state=seed,
         n_threads=1,
-        **params,
+        **REMEDIES[method],
     )
     if method == "SMOTE":
         smote = SMOTE(k_neighbors=max(1, min(3, n_min - 1)), random_state=seed)
@@ -93,29 +84,17 @@ def make_estimator(method: str, n_min: int, seed: int, cfg: Any) -> Any:
     return clf
 
 
-def minority_of(name: str, y: np.ndarray) -> str:
-    """The class made rare in ``name`` (first label for sets not in MINORITY)."""
-    labels = np.unique(y)
-    if (label := MINORITY.get(name, labels[0])) not in labels:
-        raise ValueError(f"Minority class {label!r} is not a label of {name}.")
-    return label
-
-
 def run_task(name: str, data: H.Data, seed: int, cfg: Any) -> list[Record]:
-    """Every ratio and remedy (and the reference) of one data set and seed.
-
-    A ratio whose subsample equals an earlier ratio's (both at the floor of 2
-    minority series) is not fitted again: its records copy the earlier ones
-    and name it in ``same_as``.
-    """
-    import torch
+    """Every ratio and remedy (and the reference) of one data set and seed; a
+    ratio whose subsample equals an earlier ratio's copies its records."""
     from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
 
     from skseq.datasets import make_imbalanced
 
-    torch.set_num_threads(1)  # also inside joblib workers
     warnings.filterwarnings("ignore", category=UserWarning)
-    minority = minority_of(name, data.y_train)
+    labels = np.unique(data.y_train)
+    if (minority := MINORITY.get(name, labels[0])) not in labels:
+        raise ValueError(f"Minority class {minority!r} is not a label of {name}.")
     X_train, y_train, settings = data.X_train, data.y_train, []
     for q in cfg.ratios:
         X, y = make_imbalanced(
@@ -133,7 +112,7 @@ def run_task(name: str, data: H.Data, seed: int, cfg: Any) -> list[Record]:
             ),
             None,
         )
-        for method in cfg.methods if ratio is not None else ("plain CE",):
+        for method in METHODS if ratio is not None else ("plain CE",):
             label = REFERENCE if ratio is None else method
             if twin is not None:
                 old = next(r for r in records if (r.ratio, r.method) == (twin, label))
@@ -161,11 +140,17 @@ def _fmt(values: list[float]) -> str:
     return f"{v.mean():.3f} ± {v.std(ddof=1) if len(v) > 1 else 0.0:.3f}"
 
 
+def _span(values) -> str:
+    """One value, or the range of the values (over seeds)."""
+    v = sorted(set(values))
+    return str(v[0]) if len(v) == 1 else f"{v[0]}–{v[-1]}"
+
+
 class Report:
     """The tables of one run's records."""
 
-    def __init__(self, records: list[Record], methods: list[str]) -> None:
-        self.records, self.methods = records, methods
+    def __init__(self, records: list[Record]) -> None:
+        self.records = records
         keys = dict.fromkeys((r.dataset, r.ratio) for r in records if r.ratio)
         # settings whose subsample equals an earlier ratio's for every seed
         self.dup = {}
@@ -178,14 +163,11 @@ class Report:
     def group(self, d: str, q: float | None, m: str) -> list[Record]:
         return [r for r in self.records if (r.dataset, r.ratio, r.method) == (d, q, m)]
 
-    def mean(self, d, q, m, metric="macro_f1") -> float | None:
-        group = self.group(d, q, m)
-        return np.mean([getattr(r, metric) for r in group]) if group else None
-
     def best(self, setting) -> str:
         """The remedy of the highest mean macro-F1 in ``setting``."""
-        means = {m: self.mean(*setting, m) for m in self.methods}
-        return max((m for m in means if means[m] is not None), key=means.get)
+        groups = {m: self.group(*setting, m) for m in METHODS}
+        means = {m: np.mean([r.macro_f1 for r in g]) for m, g in groups.items() if g}
+        return max(means, key=means.get)
 
     def label(self, ratio: float | None, dataset: str) -> str:
         """``10×``; ``10× = 50×`` when 50x leaves the 10x subsample on every seed."""
@@ -193,16 +175,6 @@ class Report:
             return "full"
         same = [q for (d, q), r in self.dup.items() if (d, r) == (dataset, ratio)]
         return " = ".join(f"{q:g}×" for q in [ratio, *same])
-
-    @staticmethod
-    def counts(group: list[Record]) -> str:
-        """Minority / training series, as a value or a range over seeds."""
-
-        def span(values) -> str:
-            v = sorted(set(values))
-            return str(v[0]) if len(v) == 1 else f"{v[0]}–{v[-1]}"
-
-        return f"{span(r.n_minority for r in group)} / {span(r.n_train for r in group)}"
 
     def overall(self) -> list[list[str]]:
         """Each remedy over all settings: mean macro-F1, mean gain, paired wins."""
@@ -213,7 +185,7 @@ class Report:
         }
         best = [self.best(s) for s in self.settings]
         rows = []
-        for m in self.methods:
+        for m in METHODS:
             # duplicated settings (same subsample as an earlier ratio) count once
             mine = [
                 r
@@ -222,7 +194,8 @@ class Report:
             ]
             if not mine:
                 continue
-            means = [self.mean(*s, m) for s in self.settings if self.group(*s, m)]
+            groups = [g for s in self.settings if (g := self.group(*s, m))]
+            means = [np.mean([r.macro_f1 for r in g]) for g in groups]
             gains = [
                 r.macro_f1 - plain[k]
                 for r in mine
@@ -241,7 +214,7 @@ class Report:
     def detail(self) -> list[list[str]]:
         """Every (data set, ratio, remedy) with its scores (the best macro-F1 of
         each setting in bold), then the full-train-split ceiling."""
-        cells = [(d, q, m) for d, q in self.settings for m in self.methods]
+        cells = [(d, q, m) for d, q in self.settings for m in METHODS]
         cells += [
             (d, None, REFERENCE) for d in dict.fromkeys(r.dataset for r in self.records)
         ]
@@ -253,8 +226,9 @@ class Report:
             scores = [_fmt([getattr(r, k) for r in group]) for k in SCORES]
             if q is not None and m == best[(d, q)]:
                 scores[0] = f"**{scores[0]}**"
+            counts = [r.n_minority for r in group], [r.n_train for r in group]
             rows.append(
-                [d, self.label(q, d), self.counts(group), m, *scores]
+                [d, self.label(q, d), " / ".join(map(_span, counts)), m, *scores]
                 + [f"{np.median([r.fit_seconds for r in group]):.1f}"]
             )
         return rows
@@ -262,12 +236,12 @@ class Report:
 
 def render(records, cfg, command: str, seconds: float) -> str:
     """The results page."""
-    report = Report(records, [m for m in METHODS if m in cfg.methods])
+    report = Report(records)
     packages = ("torch", "skorch", "scikit-learn", "imbalanced-learn")
     title = "Imbalance remedies for a deep classifier: evidence"
     lines = H.page(title, command, packages)
     lines += [
-        f"- total wall time: {seconds / 60:.1f} min, joblib n_jobs={cfg.n_jobs}",
+        f"- total wall time: {seconds / 60:.1f} min",
         f"- classifier: FCNClassifier(module__n_filters={cfg.n_filters}, "
         f"max_epochs={cfg.epochs}, lr={cfg.lr}, batch_size={cfg.batch_size}, "
         "random_state=seed, n_threads=1); remedies: docs/benchmarks.rst",
@@ -304,41 +278,28 @@ def render(records, cfg, command: str, seconds: float) -> str:
     return "\n".join(lines)
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None, log=print) -> dict[str, Any]:
+    """Run the benchmark; returns the records, the config and the Markdown."""
+    p = H.parser(__doc__, "imbalance.md")
     p.add_argument("--datasets", nargs="+", help=f"({' '.join(DEFAULT_DATASETS)})")
     p.add_argument("--ratios", nargs="+", type=float, default=[10.0, 50.0])
     p.add_argument("--seeds", type=int, help="number of seeds (3)")
     p.add_argument("--epochs", type=int, help="(50)")
-    p.add_argument("--n-filters", nargs="+", type=int, help="per block (64 128 64)")
-    p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
-    p.add_argument("--n-jobs", type=int, default=1, help="joblib workers over tasks")
-    p.add_argument("--quick", action="store_true", help="ItalyPowerDemand, 1 seed")
-    p.add_argument("--out", default="benchmarks/results/imbalance.md")
     cfg = p.parse_args(argv)
     q = cfg.quick
     cfg.datasets = cfg.datasets or (["ItalyPowerDemand"] if q else DEFAULT_DATASETS)
     cfg.seeds = tuple(range(cfg.seeds or (1 if q else 3)))
     cfg.epochs = cfg.epochs or (2 if q else 50)
-    cfg.n_filters = tuple(cfg.n_filters or ((8, 16, 8) if q else (64, 128, 64)))
+    cfg.n_filters = (8, 16, 8) if q else (64, 128, 64)
     cfg.lr, cfg.batch_size = 1e-3, 16
-    return cfg
-
-
-def main(argv: list[str] | None = None, log=print) -> dict[str, Any]:
-    """Run the benchmark; returns the records, the config and the Markdown."""
-    from joblib import Parallel, delayed
-
-    cfg = parse_args(argv)
     H.set_torch_threads(1)
     start = time.perf_counter()
-    data = {d: H.load(d) for d in cfg.datasets}
-    tasks = [(name, seed) for name in cfg.datasets for seed in cfg.seeds]
-    log(f"{len(tasks)} tasks (data set x seed), n_jobs={cfg.n_jobs}")
-    parts = Parallel(n_jobs=cfg.n_jobs)(
-        delayed(run_task)(name, data[name], seed, cfg) for name, seed in tasks
-    )
-    records = [r for part in parts for r in part]
+    records = []
+    for name in cfg.datasets:
+        data = H.load(name)
+        for seed in cfg.seeds:
+            log(f"{name}, seed {seed}")
+            records += run_task(name, data, seed, cfg)
     seconds = time.perf_counter() - start
     command = H.command_line("bench_imbalance.py", argv)
     markdown = H.finish(render(records, cfg, command, seconds), cfg.out, log)

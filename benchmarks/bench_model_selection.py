@@ -1,10 +1,6 @@
 """Model selection on skseq pipelines: multi-class threshold gain.
 
-JapaneseVowels with three speakers per seed made 8x rarer in training; test
-macro-F1 of argmax, ``class_weight="balanced"`` and
-``MulticlassThresholdClassifierCV`` (``method`` "prior" and "weights") around
-a GRU and a logistic regression. Method and results: ``docs/benchmarks.rst``.
-::
+Method and results: ``docs/benchmarks.rst``. ::
 
     python benchmarks/bench_model_selection.py            # ~5 min on 2 cores
     python benchmarks/bench_model_selection.py --quick    # smoke run
@@ -12,7 +8,6 @@ a GRU and a logistic regression. Method and results: ``docs/benchmarks.rst``.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import warnings
 from collections import namedtuple
@@ -29,10 +24,6 @@ KEYS = ("argmax", "balanced", "prior", "weights")
 GainRow = namedtuple(
     "GainRow", ["model", "seed", *KEYS, "cv_argmax", "cv_prior", "cv_weights"]
 )
-
-
-def _flatten(X: np.ndarray) -> np.ndarray:
-    return X.reshape(len(X), -1)
 
 
 def _rare_vowels(seed: int, n_rare: int = 3, ratio: float = 8.0):
@@ -62,7 +53,7 @@ def _linear(class_weight=None):
     return make_pipeline(
         Padder(length=30, fill_value=0.0),
         Truncator(length=30),
-        FunctionTransformer(_flatten),
+        FunctionTransformer(H.flatten),
         StandardScaler(),
         LogisticRegression(max_iter=300, C=0.1, class_weight=class_weight),
     )
@@ -104,22 +95,20 @@ def threshold_gain(seeds, epochs: int, log=print) -> list[GainRow]:
 
 def render(rows: list[GainRow], epochs: int, command: str) -> str:
     """The results page: one row per model and seed, then each model's mean."""
+
+    def cells(f1: dict) -> list[str]:  # argmax, balanced, then tuned vs argmax
+        tuned = [f"{f1[k]:.3f} ({f1[k] - f1['argmax']:+.3f})" for k in KEYS[2:]]
+        return [f"{f1['argmax']:.3f}", f"{f1['balanced']:.3f}", *tuned]
+
     table = [
-        [row.model, row.seed, f"{row.argmax:.3f}", f"{row.balanced:.3f}"]
-        + [f"{row.prior:.3f} ({row.prior - row.argmax:+.3f})"]
-        + [f"{row.weights:.3f} ({row.weights - row.argmax:+.3f})"]
+        [row.model, row.seed, *cells(row._asdict())]
         + [f"{row.cv_argmax:.3f} / {row.cv_prior:.3f} / {row.cv_weights:.3f}"]
         for row in rows
     ]
     for model in dict.fromkeys(r.model for r in rows):
         sub = [r for r in rows if r.model == model]
         mean = {k: float(np.mean([getattr(r, k) for r in sub])) for k in KEYS}
-        table.append(
-            [f"**{model} mean**", "", f"{mean['argmax']:.3f}"]
-            + [f"{mean['balanced']:.3f}"]
-            + [f"{mean[k]:.3f} ({mean[k] - mean['argmax']:+.3f})" for k in KEYS[2:]]
-            + [""]
-        )
+        table.append([f"**{model} mean**", "", *cells(mean), ""])
     packages = ("torch", "skorch", "scikit-learn")
     return "\n".join(
         [
@@ -146,11 +135,9 @@ def render(rows: list[GainRow], epochs: int, command: str) -> str:
 
 def main(argv: list[str] | None = None, log=print) -> dict[str, Any]:
     """Run the measurement; returns the gain rows and the Markdown."""
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = H.parser(__doc__, "model_selection.md")
     p.add_argument("--epochs", type=int, help="GRU epochs (30)")
     p.add_argument("--seeds", type=int, help="seeds 0..N-1 (5)")
-    p.add_argument("--quick", action="store_true", help="a smoke run")
-    p.add_argument("--out", default="benchmarks/results/model_selection.md")
     args = p.parse_args(argv)
     epochs = args.epochs or (3 if args.quick else 30)
     seeds = range(args.seeds or (1 if args.quick else 5))

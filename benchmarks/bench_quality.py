@@ -1,12 +1,7 @@
 """Do skseq's defaults learn? Every classifier, default parameters, many seeds.
 
-Each classifier of ``skseq.classifiers`` is fitted with its defaults, only
-``random_state`` varied (``--quick``: ``max_epochs=2``), on the bundled splits
-of ``DATASETS``. Each fit appends a JSON row to ``--out``
-(``results/quality.jsonl``; the table goes beside it as ``.md``) keyed by
-(model, data set, seed, CPU capability, defaults fingerprint): reruns resume,
-shards share the file, rows of changed defaults are redone. Method and
-results: ``docs/benchmarks.rst``. ::
+Rows (resumable, shardable) and table: ``results/quality.jsonl`` and ``.md``;
+method and results: ``docs/benchmarks.rst``. ::
 
     python benchmarks/bench_quality.py                     # everything (hours)
     python benchmarks/bench_quality.py --shard 1/2         # one of two processes
@@ -16,8 +11,6 @@ results: ``docs/benchmarks.rst``. ::
 
 from __future__ import annotations
 
-import argparse
-import datetime as _dt
 import hashlib
 import math
 import re
@@ -25,10 +18,12 @@ import statistics
 import sys
 import traceback
 import warnings
-from dataclasses import dataclass
-from functools import cache
+from collections import namedtuple
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as H  # noqa: E402
@@ -46,6 +41,7 @@ MODEL_ORDER = [
 ]
 QUICK_PARAMS = {"max_epochs": 2}  # --quick is the one place a parameter changes
 TRAIN_FLOOR, CHANCE_MARGIN = 0.8, 0.1  # a failed fit (issue 12)
+SHOW = ("test_accuracy", "train_accuracy", "fit_seconds", "epochs", "failed")  # logged
 
 
 # ------------------------------------------------------------------ models
@@ -89,12 +85,8 @@ def _stable(value: Any) -> str:
 
 @cache
 def defaults_fingerprint(model: str, dataset: str | None = None) -> str:
-    """A short hash of a model's defaults (``random_state`` left out).
-
-    ``input_scaling`` enters as what it resolves to on ``dataset``'s training
-    panel: nothing when None (rows from before the parameter stay current),
-    ``+series`` appended otherwise.
-    """
+    """A short hash of a model's defaults (``random_state`` left out), then
+    ``+`` what ``input_scaling`` resolves to on ``dataset`` (when not None)."""
     params = classifiers()[model]().get_params(deep=False)
     params.pop("random_state", None)
     scaling = params.pop("input_scaling", None)
@@ -125,61 +117,45 @@ def is_failed(train_acc: float | None, test_acc: float | None, majority: float) 
     return round(test_acc - majority, 9) <= CHANCE_MARGIN
 
 
-def fit_classifier(model: str, data: H.Data, seed: int, quick: bool) -> dict:
-    """Fit one skseq classifier with its defaults (``random_state=seed``)."""
-    clf = classifiers()[model](random_state=seed)
-    clf.set_params(**(QUICK_PARAMS if quick else {}))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = H.time_call(lambda: clf.fit(data.X_train, data.y_train))
-        preds = clf.predict(data.X_train), clf.predict(data.X_test)
-    losses = [float(h["train_loss"]) for h in clf.history if "train_loss" in h]
-    return {
-        "preds": preds,
-        "fit_seconds": fit.wall,
-        "epochs": len(clf.history),
-        "final_train_loss": losses[-1] if losses else None,
-        "min_train_loss": min(losses) if losses else None,
-    }
+Job = namedtuple("Job", "model dataset seed")
 
 
-@dataclass(frozen=True)
-class Job:
-    model: str
-    dataset: str
-    seed: int
-
-    def key(self) -> tuple:
-        capability = H.environment()["cpu_capability"]
-        fingerprint = defaults_fingerprint(self.model, self.dataset)
-        return (self.model, self.dataset, self.seed, capability, fingerprint)
+def job_key(job: Job) -> tuple:
+    capability = H.environment()["cpu_capability"]
+    return (*job, capability, defaults_fingerprint(job.model, job.dataset))
 
 
 def run_job(job: Job, quick: bool) -> dict:
-    """Fit one job and return its row (an ``error`` row if the fit raised)."""
+    """Fit one skseq classifier with its defaults (``random_state=seed``) and
+    return its row (an ``error`` row if the fit raised)."""
     from sklearn.metrics import accuracy_score, f1_score
 
-    row: dict[str, Any] = {**job.__dict__, "quick": quick}
+    row: dict[str, Any] = {**job._asdict(), "quick": quick}
     row["defaults"] = defaults_fingerprint(job.model, job.dataset)
     try:
         data = get_split(job.dataset)
-        result = fit_classifier(job.model, data, job.seed, quick)
-        train_pred, test_pred = result.pop("preds")
+        clf = classifiers()[job.model](random_state=job.seed)
+        clf.set_params(**(QUICK_PARAMS if quick else {}))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = H.time_call(lambda: clf.fit(data.X_train, data.y_train))
+            train_pred, test_pred = clf.predict(data.X_train), clf.predict(data.X_test)
+        losses = [float(h["train_loss"]) for h in clf.history if "train_loss" in h]
         row["train_accuracy"] = float(accuracy_score(data.y_train, train_pred))
         row["test_accuracy"] = float(accuracy_score(data.y_test, test_pred))
         f1 = f1_score(data.y_test, test_pred, average="macro")
-        row |= {"test_macro_f1": float(f1)} | result
-        row["test_majority_rate"] = float(data.majority_rate)
-        row["failed"] = is_failed(
-            row["train_accuracy"], row["test_accuracy"], data.majority_rate
-        )
+        row |= {"test_macro_f1": float(f1), "fit_seconds": fit.wall}
+        row["epochs"] = len(clf.history)
+        row["final_train_loss"] = losses[-1] if losses else None
+        row["min_train_loss"] = min(losses) if losses else None
+        counts = np.unique(data.y_test, return_counts=True)[1]
+        row["test_majority_rate"] = majority = float(counts.max() / len(data.y_test))
+        row["failed"] = is_failed(row["train_accuracy"], row["test_accuracy"], majority)
         row["error"] = None
     except Exception as exc:  # recorded, retried by the next run
         row |= {"failed": True, "error": f"{type(exc).__name__}: {exc}"[:500]}
         row["traceback"] = traceback.format_exc()[-2000:]
-    row |= H.environment()
-    row["date"] = _dt.datetime.now().isoformat(timespec="seconds")
-    return row
+    return row | H.environment() | {"date": H.now()}
 
 
 def row_key(row: dict) -> tuple:
@@ -190,18 +166,6 @@ def row_key(row: dict) -> tuple:
 
 def planned_seeds(dataset: str, seeds: int | None) -> int:
     return seeds or DATASETS.get(dataset, 5)
-
-
-def plan(models, datasets, seeds: int | None) -> list[Job]:
-    """The jobs, ordered seed, data set, model (so shards get a mix)."""
-    n = max(planned_seeds(d, seeds) for d in datasets)
-    return [
-        Job(m, d, s)
-        for s in range(n)
-        for d in datasets
-        if s < planned_seeds(d, seeds)
-        for m in models
-    ]
 
 
 # ------------------------------------------------------------------ table
@@ -221,16 +185,8 @@ def _values(rows: list[dict], key: str) -> list[float]:
 
 
 def current_rows(rows: list[dict]) -> tuple[list[dict], list[dict]]:
-    """The rows that count, and the rows of superseded defaults.
-
-    Only rows of today's classifiers count (the file also keeps the rows of
-    the MiniRocket reference and the demo that issue 17 removed). Per model
-    and CPU capability the fingerprint of the *last* row in the file is
-    current (its part before any ``+``; rows must also carry the
-    ``+scaling`` suffix ``input_scaling`` resolves to on their data set
-    today); per job the first successful row counts (the last error row
-    where every try failed).
-    """
+    """The rows that count, and the rows of superseded defaults (which rows
+    count: ``docs/benchmarks.rst``)."""
     rows = [r for r in rows if r["model"] in classifiers()]
 
     def suffix(r: dict) -> str:
@@ -308,18 +264,18 @@ def render(
         return ", ".join(sorted(values)) or "–"
 
     dates = [r.get("date", "") for r in rows]
-    lines = [
-        "# Quality of skseq's defaults" + (" (quick smoke run)" if quick else ""),
-        "",
-        f"- date: table written {_dt.datetime.now().isoformat(timespec='seconds')} "
-        f"from `{source}` ({len(rows)} fits; rows dated "
-        f"{min(dates, default='–')} to {max(dates, default='–')})",
-        f"- machine: {distinct('cpu_model')}; torch CPU capability "
+    title = "Quality of skseq's defaults" + (" (quick smoke run)" if quick else "")
+    facts = [
+        f"date: table written {H.now()} from `{source}` ({len(rows)} fits; rows "
+        f"dated {min(dates, default='–')} to {max(dates, default='–')})",
+        f"machine: {distinct('cpu_model')}; torch CPU capability "
         f"{distinct('cpu_capability')} (ATEN_CPU_CAPABILITY "
         f"{distinct('aten_cpu_capability', 'unset')}); one torch thread per process",
-        f"- versions: skseq {distinct('skseq_version')} (commit "
+        f"versions: skseq {distinct('skseq_version')} (commit "
         f"{distinct('commit')}), torch {distinct('torch_version')}",
-        "- command: " + (command or "python benchmarks/bench_quality.py --table"),
+    ]
+    command = command or "python benchmarks/bench_quality.py --table"
+    lines = H.page(title, command, facts=facts) + [
         "- every skseq classifier with its **default parameters**, only "
         "`random_state` varied" + (f" ({QUICK_PARAMS})" if quick else ""),
         f"- a fit **failed** when its training accuracy < {TRAIN_FLOOR} or its "
@@ -338,24 +294,13 @@ def render(
 
 
 # ------------------------------------------------------------------- main
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--models", nargs="+", help="e.g. LSTM or LSTMClassifier")
-    p.add_argument("--datasets", nargs="+", default=[*DATASETS], choices=DATASETS)
-    p.add_argument(
-        "--seeds", type=int, help="seeds 0..N-1 (default 5, 3 on OSULeaf and PLAID)"
-    )
-    p.add_argument("--out", help="rows .jsonl (or table .md; the other goes beside)")
-    p.add_argument("--table", action="store_true", help="only rebuild the table")
-    p.add_argument("--quick", action="store_true", help="smoke run, results/quick/")
-    p.add_argument("--shard", metavar="I/N", help="every N-th job")
-    p.add_argument("--budget", type=float, help="start no fit after this many s")
-    return p.parse_args(argv)
-
-
 def main(argv: list[str] | None = None, log=print) -> dict[str, Any]:
     """Run (or resume) the jobs of this shard, then write the table."""
-    args = parse_args(argv)
+    p = H.parser(__doc__, resumable=True)  # --out: rows .jsonl (or table .md)
+    p.add_argument("--models", nargs="+", help="e.g. LSTM or LSTMClassifier")
+    p.add_argument("--datasets", nargs="+", default=[*DATASETS], choices=DATASETS)
+    p.add_argument("--seeds", type=int, help="0..N-1 (5, 3 on OSULeaf and PLAID)")
+    args = p.parse_args(argv)
     out = Path(
         args.out or H.RESULTS / ("quick" if args.quick else "") / "quality.jsonl"
     )
@@ -364,17 +309,25 @@ def main(argv: list[str] | None = None, log=print) -> dict[str, Any]:
     seeds = args.seeds or (1 if args.quick else None)
     new_rows: list[dict] = []
     if not args.table:
-        existing = rows.read(log=log)
-        other = [r for r in existing if bool(r.get("quick")) != args.quick]
+        other = [r for r in rows.read(log=log) if bool(r.get("quick")) != args.quick]
         if other:
             kind = ("real", "quick") if args.quick else ("--quick", "real")
             raise SystemExit(
                 f"{rows.path} holds {len(other)} {kind[0]} row(s); "
                 f"{kind[1]} rows go to another file (--out)."
             )
-        jobs = H.shard(plan(models, args.datasets, seeds), args.shard)
+        log(f"[quality] CPU capability {H.environment()['cpu_capability']}")
         with H.one_thread():
-            new_rows = run_jobs(jobs, rows, existing, args, log)
+            n = max(planned_seeds(d, seeds) for d in args.datasets)
+            jobs = [  # ordered seed, data set, model: shards get a mix
+                Job(m, d, s)
+                for s in range(n)
+                for d in args.datasets
+                if s < planned_seeds(d, seeds)
+                for m in models
+            ]
+            run = partial(run_job, quick=args.quick)
+            new_rows = rows.run(jobs, job_key, row_key, run, args, SHOW, log)
     command = H.command_line("bench_quality.py", argv)
     markdown = render(
         rows.read(log=log), rows.path.name, args.datasets, models, seeds, command
@@ -383,37 +336,6 @@ def main(argv: list[str] | None = None, log=print) -> dict[str, Any]:
     log(markdown)
     log(f"[quality] rows in {rows.path}, table written to {table_path}")
     return {"rows": new_rows, "path": rows.path, "table": table_path}
-
-
-def run_jobs(jobs, rows, existing, args, log) -> list[dict]:
-    """Fit the jobs that the rows file does not hold yet, within the budget."""
-    todo = rows.todo(jobs, Job.key, row_key, existing)
-    capability = H.environment()["cpu_capability"]
-    log(
-        f"[quality] shard {args.shard or '1/1'}: {len(jobs)} jobs, "
-        f"{len(jobs) - len(todo)} already in {rows.path}, {len(todo)} to do "
-        f"(capability {capability})"
-    )
-    budget, new_rows = H.Budget(args.budget), []
-    for k, job in enumerate(todo, 1):
-        if budget.spent:
-            left = len(todo) - k + 1
-            log(f"[quality] budget of {args.budget:.0f} s spent; {left} jobs left")
-            break
-        row = run_job(job, args.quick)
-        rows.append(row)
-        new_rows.append(row)
-        if row.get("error"):
-            status = f"ERROR {row['error']}"
-        else:
-            status = (
-                f"test {row['test_accuracy']:.3f}, train {row['train_accuracy']:.3f}, "
-                f"{row['fit_seconds']:.1f} s, {row['epochs']} epochs"
-                + (" FAILED" if row["failed"] else "")
-            )
-        what = f"{job.model} {job.dataset} seed {job.seed}"
-        log(f"[quality] {k}/{len(todo)} {what}: {status}")
-    return new_rows
 
 
 if __name__ == "__main__":

@@ -1,10 +1,6 @@
 """Speed on a small CPU: skseq vs a hand-written PyTorch loop vs sktime.
 
-Seconds per epoch and per fit of every skseq classifier, of the hand-written
-loop of ``_harness.hand_fit`` around the same network (its losses must equal
-skseq's) and of sktime's torch classifier of the same architecture
-(``AdamW``, no scheduler, zero-padded input); one torch thread, rounds
-interleaved, reported as ratios. Targets, method and results:
+Seconds per epoch and per fit, as ratios; method, targets and results:
 ``docs/benchmarks.rst``. ::
 
     python benchmarks/bench_speed.py                      # ~10 min on 2 cores
@@ -15,7 +11,6 @@ interleaved, reported as ratios. Targets, method and results:
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import inspect
 import sys
@@ -27,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from skorch.callbacks import Callback
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as H  # noqa: E402
@@ -37,43 +33,35 @@ CONTENDERS = ("skseq", "hand loop", "sktime")
 
 @dataclass(frozen=True)
 class Spec:
-    """A skseq classifier, its network settings here and its sktime peer."""
+    """A skseq classifier's network settings here and its sktime peer."""
 
-    classifier: str
     module: dict[str, Any] = field(default_factory=dict)
     sktime: str | None = None  # class path under sktime's deep_learning
     sktime_params: dict[str, Any] = field(default_factory=dict)
 
 
+# each set like its sktime peer (Zhao's CNN, MVTS, a batch-first GRU: see
+# docs/benchmarks.rst)
 MODELS: dict[str, Spec] = {
-    # sktime's CNN is Zhao et al.'s (6 and 12 filters of width 7, average
-    # pooling by 3, no batch norm): skseq's set to the same sizes
     "CNN": Spec(
-        "CNNClassifier",
         {"n_filters": (6, 12), "kernel_size": 7, "pool_size": 3, "batch_norm": False}
         | {"head_hidden_sizes": (), "head_dropout": 0.0},
         "cnn.CNNClassifierTorch",
     ),
-    "FCN": Spec("FCNClassifier", {}, "fcn.FCNClassifierTorch"),
-    "ResNet": Spec("ResNetClassifier", {}, "resnet.ResNetClassifierTorch"),
-    "InceptionTime": Spec(
-        "InceptionTimeClassifier", {}, "inceptiontime.InceptionTimeClassifierTorch"
-    ),
-    "LSTM-FCN": Spec("LSTMFCNClassifier", {}, "lstmfcn.LSTMFCNClassifierTorch"),
-    "CNN-LSTM": Spec("CNNLSTMClassifier"),
-    "AttentionLSTM": Spec("AttentionLSTMClassifier"),
-    # MVTS embeds every step and adds a sinusoidal encoding: skseq set alike
+    "FCN": Spec({}, "fcn.FCNClassifierTorch"),
+    "ResNet": Spec({}, "resnet.ResNetClassifierTorch"),
+    "InceptionTime": Spec({}, "inceptiontime.InceptionTimeClassifierTorch"),
+    "LSTM-FCN": Spec({}, "lstmfcn.LSTMFCNClassifierTorch"),
+    "CNN-LSTM": Spec(),
+    "AttentionLSTM": Spec(),
     "Transformer": Spec(
-        "TransformerClassifier",
         {"stem": "linear", "patch_size": 1, "positional_encoding": "sinusoidal"},
         "mvts_transformer.MVTSTransformerClassifier",
         {"d_model": 64, "n_heads": 4, "num_layers": 2, "dim_feedforward": 128}
         | {"dropout": 0.1},
     ),
-    "LSTM": Spec("LSTMClassifier"),
-    # its default batch_first=False would run the recurrence over the batch axis
+    "LSTM": Spec(),
     "GRU": Spec(
-        "GRUClassifier",
         {},
         "gru.GRUClassifier",
         {"hidden_dim": 64, "n_layers": 1, "bidirectional": True, "batch_first": True},
@@ -83,23 +71,17 @@ DATASETS = ("GunPoint", "ArrowHead", "BasicMotions", "JapaneseVowels", "PLAID")
 
 
 # -------------------------------------------------------------- contenders
-class EpochClock:
-    """CPU seconds of every training epoch a contender runs."""
+EPOCH_CPU: list[float] = []  # CPU seconds of each training epoch run
 
-    times: list[float] = []
 
-    @classmethod
-    def begin(cls) -> None:
-        cls._start = time.process_time()
+class Clock(Callback):
+    """Times skseq's training epochs into ``EPOCH_CPU``."""
 
-    @classmethod
-    def end(cls) -> None:
-        cls.times.append(time.process_time() - cls._start)
+    def on_epoch_begin(self, net, **kwargs):
+        self.start = time.process_time()
 
-    @classmethod
-    def take(cls) -> list[float]:
-        out, cls.times = cls.times, []
-        return out
+    def on_epoch_end(self, net, **kwargs):
+        EPOCH_CPU.append(time.process_time() - self.start)
 
 
 # CPU seconds per epoch and of the whole fit, training losses
@@ -107,11 +89,11 @@ Fit = namedtuple("Fit", "epochs fit losses", defaults=[None])
 
 
 def skseq_classifier(model: str, s, epochs: int, seed: int, **params):
-    """The skseq classifier of ``model`` with the settings ``s``."""
+    """The skseq classifier of ``model`` (e.g. ``LSTMFCNClassifier``) for ``s``."""
     import skseq.classifiers as skc
 
     module = {f"module__{k}": v for k, v in MODELS[model].module.items()}
-    return getattr(skc, MODELS[model].classifier)(
+    return getattr(skc, model.replace("-", "") + "Classifier")(
         max_epochs=epochs,
         batch_size=s.batch_size,
         lr=s.lr,
@@ -123,21 +105,12 @@ def skseq_classifier(model: str, s, epochs: int, seed: int, **params):
 
 
 def fit_skseq(model, s, X, y, epochs, seed) -> Fit:
-    from skorch.callbacks import Callback
-
-    class Clock(Callback):
-        def on_epoch_begin(self, net, **kwargs):
-            EpochClock.begin()
-
-        def on_epoch_end(self, net, **kwargs):
-            EpochClock.end()
-
     clock = [("epoch_clock", Clock())]
     clf = skseq_classifier(model, s, epochs, seed, callbacks=clock)
-    EpochClock.take()
+    EPOCH_CPU.clear()
     t = H.time_call(lambda: clf.fit(X, y))
     losses = [float(v) for v in clf.history_[:, "train_loss"]]
-    return Fit(EpochClock.take(), t.cpu, losses)
+    return Fit(EPOCH_CPU.copy(), t.cpu, losses)
 
 
 def fit_hand(model, s, X, y, epochs, seed) -> Fit:
@@ -158,9 +131,9 @@ def fit_sktime(model, s, X, y, epochs, seed) -> Fit | str:
     if cls not in _TIMED:  # its per-epoch method clocked, nothing else changed
 
         def _run_epoch(self, epoch, dataloader, cls=cls):
-            EpochClock.begin()
+            start = time.process_time()
             cls._run_epoch(self, epoch, dataloader)
-            EpochClock.end()
+            EPOCH_CPU.append(time.process_time() - start)
 
         _TIMED[cls] = type(name, (cls,), {"_run_epoch": _run_epoch})
     params = {"num_epochs": epochs, "batch_size": s.batch_size, "lr": s.lr}
@@ -168,14 +141,14 @@ def fit_sktime(model, s, X, y, epochs, seed) -> Fit | str:
     if "callbacks" in inspect.signature(cls).parameters:
         params["callbacks"] = None  # no lr scheduler
     clf = _TIMED[cls](**params, **spec.sktime_params)
-    EpochClock.take()
+    EPOCH_CPU.clear()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t = H.time_call(lambda: clf.fit(X, y))
     except Exception as exc:  # a peer's failure is a result
         return f"fails: {type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
-    return Fit(EpochClock.take(), t.cpu)
+    return Fit(EPOCH_CPU.copy(), t.cpu)
 
 
 FITS = {"skseq": fit_skseq, "hand loop": fit_hand, "sktime": fit_sktime}
@@ -195,7 +168,10 @@ class Cell:
 
 def run_model(data: H.Data, model: str, s, log=print) -> dict[str, Cell]:
     """Interleaved, seeded rounds of the three contenders on one model."""
-    X_padded = data.padded()[0]
+    from skseq.transformers import Padder
+
+    width = max(data.X_train.shape[2], data.X_test.shape[2])
+    X_padded = Padder(width, fill_value=0.0).fit_transform(data.X_train)
     inputs = {c: (X_padded if c == "sktime" else data.X_train) for c in CONTENDERS}
     cells = {c: Cell(data.name, model, c) for c in CONTENDERS}
     live = list(CONTENDERS)
@@ -225,6 +201,17 @@ def run_model(data: H.Data, model: str, s, log=print) -> dict[str, Cell]:
     if "sktime" in live and not cells["sktime"].note:
         cells["sktime"].note = MODELS[model].sktime.rpartition(".")[2]
     return cells
+
+
+def describe(data: H.Data) -> str:
+    from skseq.utils.validation import series_lengths
+
+    n = series_lengths(data.X_train)
+    return (
+        f"{data.name}: {len(data.y_train)} train / {len(data.y_test)} test, "
+        f"{data.X_train.shape[1]} channel(s), length {n.min()}–{n.max()}, "
+        f"{len(np.unique(data.y_train))} classes"
+    )
 
 
 def _paired(num: Cell, den: Cell, attr: str) -> H.Summary:
@@ -270,7 +257,7 @@ def zoo(s, log=print) -> tuple[str, list[dict]]:
             f"{s.seed}.., order rotated), batch size {s.batch_size}, AdamW lr "
             f"{s.lr}, 1 torch thread. Epoch = mean training epoch; fit / epochs = "
             "the whole fit over the epochs; CPU seconds, median [min–max].",
-            *[f"- data: {d.describe()}" for d in datasets],
+            *[f"- data: {describe(d)}" for d in datasets],
             "",
             H.markdown_table(
                 "data set | model | contender | epoch s (CPU) | "
@@ -296,17 +283,15 @@ def zoo(s, log=print) -> tuple[str, list[dict]]:
 
 
 # -------------------------------------------------------------------- main
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """The settings: the command line's, the rest fixed (batch 16, seed 0)."""
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None, log=print) -> dict[str, Any]:
+    """Run the comparison; its Markdown and one record per (data set, model)."""
+    p = H.parser(__doc__, "speed.md")
     p.add_argument("--models", nargs="+", choices=list(MODELS))
     p.add_argument("--datasets", nargs="+", help=" ".join(DATASETS))
     p.add_argument("--epochs", type=int, help="(2)")
     p.add_argument("--repeats", type=int, help="rounds (3)")
     p.add_argument("--plaid-size", type=int, help="series per PLAID split (32)")
     p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--quick", action="store_true", help="a smoke run (small data)")
-    p.add_argument("--out", default="benchmarks/results/speed.md", help="'' to skip")
     s = p.parse_args(argv)
     quick = s.quick
     s.models = s.models or (["CNN", "GRU"] if quick else list(MODELS))
@@ -315,20 +300,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     s.repeats = s.repeats or (1 if quick else 3)
     if s.plaid_size is None:
         s.plaid_size = 24 if quick else 32  # 0: all of PLAID
-    s.batch_size, s.seed = 16, 0
-    return s
-
-
-def main(argv: list[str] | None = None, log=print) -> dict[str, Any]:
-    """Run the comparison; its Markdown and one record per (data set, model)."""
-    s = parse_args(argv)
+    s.batch_size, s.seed = 16, 0  # fixed
     H.set_torch_threads(1)
     with contextlib.suppress(ImportError):  # seconds to import: not fit time
         import sktime.classification.deep_learning  # noqa: F401
     t0 = time.perf_counter()
     text, records = zoo(s, log=log)
-    command = H.command_line("bench_speed.py", argv)
     seconds = time.perf_counter() - t0
+    command = H.command_line("bench_speed.py", argv)
     parts = [*H.page("Speed on a small CPU", command), "", text, ""]
     parts.append(f"({seconds:.0f} s wall; load average at the end {H.load_average()})")
     markdown = H.finish("\n".join(parts) + "\n", s.out, log)

@@ -1,12 +1,6 @@
 """Memory and speed of windowing one long recording (skseq.windows).
 
-A synthetic recording (``--steps`` x ``--channels`` float32, rare labelled
-events) is cut into windows of ``--length`` steps with ``--overlap``. Timed,
-with their peak extra memory (``tracemalloc`` and the rise of the peak
-resident set) relative to the recording: ``make_windows``, copying every
-window once, and ``WindowedClassifier.predict``/``predict_proba`` around a
-flatten + logistic regression pipeline. Method and results:
-``docs/benchmarks.rst``. ::
+Method and results: ``docs/benchmarks.rst``. ::
 
     python benchmarks/bench_windows.py               # 10M steps, ~1-2 min
     python benchmarks/bench_windows.py --quick       # 1M steps, 1 repeat
@@ -14,12 +8,11 @@ flatten + logistic regression pipeline. Method and results:
 
 from __future__ import annotations
 
-import argparse
 import gc
 import sys
 import tracemalloc
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -27,16 +20,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as H  # noqa: E402
 
 MB = 1024**2
+CHANNELS = 3
 
 
-def make_recording(n_steps: int, n_channels: int, seed: int = 0):
+def make_recording(n_steps: int, seed: int = 0):
     """Noise with events (label 1, 100-400 steps, ~2 % of the steps) during
     which channel 0 rises by 1; built in chunks (no big temporaries)."""
     rng = np.random.default_rng(seed)
-    X = np.empty((n_channels, n_steps), dtype=np.float32)
+    X = np.empty((CHANNELS, n_steps), dtype=np.float32)
     for a in range(0, n_steps, chunk := 1 << 20):
         b = min(a + chunk, n_steps)
-        X[:, a:b] = rng.standard_normal((n_channels, b - a), dtype=np.float32)
+        X[:, a:b] = rng.standard_normal((CHANNELS, b - a), dtype=np.float32)
     y = np.zeros(n_steps, dtype=np.int64)
     n_events = max(1, n_steps // 12_500)
     for start in rng.integers(0, max(1, n_steps - 400), size=n_events):
@@ -44,11 +38,6 @@ def make_recording(n_steps: int, n_channels: int, seed: int = 0):
         y[start:stop] = 1
         X[0, start:stop] += 1.0
     return X, y
-
-
-def _flatten(W: Any) -> np.ndarray:
-    W = np.asarray(W)
-    return W.reshape(len(W), -1)
 
 
 def windowed(fit_steps: int, length: int, step: int, batch: int):
@@ -61,30 +50,24 @@ def windowed(fit_steps: int, length: int, step: int, batch: int):
     from skseq.windows import WindowedClassifier
 
     inner = make_pipeline(
-        FunctionTransformer(_flatten), LogisticRegression(max_iter=200)
+        FunctionTransformer(H.flatten), LogisticRegression(max_iter=200)
     )
     clf = WindowedClassifier(
         inner, length=length, step=step, label="majority", predict_batch_size=batch
     )
-    return clf.fit(*make_recording(fit_steps, 3, seed=1))
-
-
-def peak_extra(fn) -> tuple[float, float]:
-    """Peak extra bytes of ``fn()``: (tracemalloc peak, peak RSS growth)."""
-    result, rss = H.rss_rise(fn)
-    del result
-    gc.collect()
-    tracemalloc.start()
-    result = fn()
-    traced = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    del result
-    gc.collect()
-    return float(traced), float(rss)
+    return clf.fit(*make_recording(fit_steps, seed=1))
 
 
 def measure(name: str, fn, n_windows: int, raw: float, repeats: int) -> list:
-    traced, rss = peak_extra(fn)
+    """Peak extra bytes of ``fn()`` (rise of the peak RSS, then tracemalloc's
+    peak, apart from the timing) and its wall time over ``repeats`` calls."""
+    rss = float(H.rss_rise(fn)[1])
+    gc.collect()
+    tracemalloc.start()
+    result = fn()
+    traced = float(tracemalloc.get_traced_memory()[1])
+    tracemalloc.stop()
+    del result
     walls = []
     for _ in range(repeats):
         gc.collect()
@@ -110,15 +93,9 @@ def materialise_all(windows: np.ndarray, batch: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> str:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p = H.parser(__doc__, "windows.md")
     p.add_argument("--steps", type=int, default=10_000_000)
-    p.add_argument("--channels", type=int, default=3)
-    p.add_argument("--length", type=int, default=256)
-    p.add_argument("--overlap", type=float, default=0.9)
-    p.add_argument("--batch", type=int, default=4096)
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--quick", action="store_true", help="1M steps, 1 repeat")
-    p.add_argument("--out", default="benchmarks/results/windows.md")
     args = p.parse_args(argv)
     if args.quick:
         args.steps, args.repeats = 1_000_000, 1
@@ -126,17 +103,16 @@ def main(argv: list[str] | None = None) -> str:
 
     from skseq.windows import make_windows
 
-    length, batch = args.length, args.batch
-    step = max(1, int(round(length * (1 - args.overlap))))
-    X, y = make_recording(args.steps, args.channels)
+    length, step, batch = 256, 26, 4096  # 90 % overlap
+    X, y = make_recording(args.steps)
     raw = float(X.nbytes)
     windows, _, _ = make_windows(X, length=length, step=step)
     n_windows = len(windows)
-    full = n_windows * args.channels * length * 4.0
+    full = n_windows * CHANNELS * length * 4.0
     header = (
-        f"recording: {args.steps:,} steps x {args.channels} channels float32 = "
+        f"recording: {args.steps:,} steps x {CHANNELS} channels float32 = "
         f"{raw / MB:,.1f} MB (labels int64: {y.nbytes / MB:,.1f} MB); windows of "
-        f"{length} steps, step {step} ({args.overlap:.0%} overlap): "
+        f"{length} steps, step {step} ({1 - step / length:.0%} overlap): "
         f"{n_windows:,} windows, {full / MB:,.0f} MB if materialised "
         f"({full / raw:.1f}x)"
     )
@@ -147,29 +123,27 @@ def main(argv: list[str] | None = None) -> str:
     clf = windowed(200_000, length, step, batch)
     clf.predict(X[:, :100_000])  # warm-up (imports, BLAS threads)
     linear = "flatten + LogisticRegression"
-    phases = [
-        (
-            f"make_windows(label={rule!r})",
-            lambda rule=rule: make_windows(X, y, length=length, step=step, label=rule),
+    out_mb = args.steps * 2 * 8 / MB  # predict_proba's float64 output
+    phases = {
+        f"make_windows(label={rule!r})": (
+            partial(make_windows, X, y, length=length, step=step, label=rule),
             n_windows,
         )
         for rule in ("last", "majority")
-    ]
-    phases += [
-        (
-            f"materialise all windows, {batch} at a time",
-            lambda: materialise_all(windows, batch),
-            n_windows,
-        ),
-        (f"WindowedClassifier.predict ({linear})", lambda: clf.predict(X), predicted),
-        (
-            f"WindowedClassifier.predict_proba ({linear}; output "
-            f"{args.steps * 2 * 8 / MB:,.0f} MB)",
-            lambda: clf.predict_proba(X),
-            predicted,
-        ),
-    ]
-    rows = [measure(name, fn, n, raw, args.repeats) for name, fn, n in phases]
+    }
+    phases[f"materialise all windows, {batch} at a time"] = (
+        partial(materialise_all, windows, batch),
+        n_windows,
+    )
+    phases[f"WindowedClassifier.predict ({linear})"] = (
+        partial(clf.predict, X),
+        predicted,
+    )
+    phases[f"WindowedClassifier.predict_proba ({linear}; output {out_mb:,.0f} MB)"] = (
+        partial(clf.predict_proba, X),
+        predicted,
+    )
+    rows = [measure(k, fn, n, raw, args.repeats) for k, (fn, n) in phases.items()]
     accuracy = np.mean(clf.predict(X) == y)
     table = H.markdown_table(
         "phase | wall s, median [min–max] | windows/s | "

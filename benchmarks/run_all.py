@@ -1,11 +1,8 @@
 """Run every benchmark in ``benchmarks/`` and write one summary.
 
-Each ``bench_*.py`` runs in its own process, one after the other, with
-``--out <results>/<name>.md`` (``--quick`` passed on; quick tables go to
-``results/quick/``). ``<results>/SUMMARY.md`` then lists per script its
-status, wall time, table and summary sections (``SUMMARY_SECTIONS``; the
-first table of any other script), or the end of its error output. The
-resumable scripts get a time budget (``EXTRA_ARGS``). ::
+Each ``bench_*.py`` runs in its own process with ``--out <results>/<name>.md``;
+``<results>/SUMMARY.md`` then gathers their status and summary sections
+(``docs/benchmarks.rst``). ::
 
     python benchmarks/run_all.py               # everything, ~1.5 h on 2 shared cores
     python benchmarks/run_all.py --quick       # smoke run of every script
@@ -15,20 +12,19 @@ resumable scripts get a time budget (``EXTRA_ARGS``). ::
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import os
 import re
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as H  # noqa: E402
 
 # "## " sections (substrings of the heading) that make a script's summary;
-# None: all of them
+# None: all of them; a script not named: its first table
 SUMMARY_SECTIONS = {
     "speed": ("Ratios",),
     "imbalance": ("Each remedy",),
@@ -36,45 +32,27 @@ SUMMARY_SECTIONS = {
     "windows": None,
     "model_selection": None,
 }
-# extra arguments per script: (full run, quick run)
+# extra arguments per script: (full run, quick run); the resumable ones (hours
+# in full) get a time budget
 EXTRA_ARGS = {
-    "quality": (("--budget", "1800"), ("--budget", "300")),
-    # hours in full (36 searches of 5 min): a budget, like quality's
+    "quality": ("--budget 1800", "--budget 300"),
     "automl": (
-        ("--budget", "1800"),
-        tuple(
-            "--datasets ItalyPowerDemand --ratios 10 --seeds 1 --fit-budget 25".split()
-        ),
+        "--budget 1800",
+        "--datasets ItalyPowerDemand --ratios 10 --seeds 1 --fit-budget 25",
     ),
 }
 
 
-@dataclass
-class Outcome:
-    name: str
-    script: Path
-    out: Path
-    returncode: int | None  # None: timed out
-    seconds: float
-    stderr_tail: str = ""
-
-    @property
-    def status(self) -> str:
-        if self.returncode is None:
-            return "timed out"
-        return "ok" if self.returncode == 0 else f"failed (exit {self.returncode})"
-
-
-def _name(script: Path) -> str:
-    return script.stem.removeprefix("bench_")
+# one script's run; returncode None: timed out
+Outcome = namedtuple("Outcome", "name script out returncode status seconds stderr_tail")
 
 
 def run_one(script: Path, results: Path, quick: bool, timeout, log=print) -> Outcome:
     """Run one script in a fresh interpreter; its table goes to ``results``."""
-    out = results / f"{_name(script)}.md"
-    extra = EXTRA_ARGS.get(_name(script), ((), ()))[quick]
+    name = script.stem.removeprefix("bench_")
+    out = results / f"{name}.md"
     cmd = [sys.executable, str(script), *(["--quick"] if quick else [])]
-    cmd += ["--out", str(out), *extra]
+    cmd += ["--out", str(out), *EXTRA_ARGS.get(name, ("", ""))[quick].split()]
     log(f"[run_all] {' '.join(cmd)}")
     t0, env = time.perf_counter(), {**os.environ, "PYTHONUNBUFFERED": "1"}
     try:
@@ -85,55 +63,50 @@ def run_one(script: Path, results: Path, quick: bool, timeout, log=print) -> Out
         code = None
         err = exc.stderr.decode() if isinstance(exc.stderr, bytes) else exc.stderr
     tail = "\n".join((err or "").strip().splitlines()[-15:]) if code != 0 else ""
-    o = Outcome(_name(script), script, out, code, time.perf_counter() - t0, tail)
-    log(f"[run_all] {o.name}: {o.status} in {o.seconds:.0f} s")
-    return o
+    status = {None: "timed out", 0: "ok"}.get(code, f"failed (exit {code})")
+    seconds = time.perf_counter() - t0
+    log(f"[run_all] {name}: {status} in {seconds:.0f} s")
+    return Outcome(name, script, out, code, status, seconds, tail)
 
 
 def summary_of(name: str, markdown: str) -> str:
     """The header lines and the summary sections of one script's table."""
     head, *sections = markdown.split("\n## ")
-    head = [ln for ln in head.splitlines() if re.match(r"- (date|machine|command)", ln)]
+    parts = ["\n".join(re.findall(r"(?m)^- (?:date|machine|command).*", head))]
     wanted = SUMMARY_SECTIONS.get(name, ())
-    parts = ["\n".join(head)] if head else []
-    for h, body, *_ in (s.split("\n", 1) + [""] for s in sections):
-        if wanted is None or any(w.lower() in h.lower() for w in wanted):
-            parts.append(f"#### {h.strip()}\n\n{body.strip()}")
-    if len(parts) == len(head[:1]):  # no section chosen: the first table
-        table = re.search(r"(?m)(^\|.*\n?)+", markdown)
-        parts += [table.group(0).strip()] if table else []
-    return "\n\n".join(parts)
+    for heading, _, body in (s.partition("\n") for s in sections):
+        if wanted is None or any(w.lower() in heading.lower() for w in wanted):
+            parts.append(f"#### {heading.strip()}\n\n{body.strip()}")
+    if len(parts) == 1:  # no section chosen: the first table
+        parts += [t.strip() for t in re.findall(r"(?m)(?:^\|.*\n?)+", markdown)[:1]]
+    return "\n\n".join(p for p in parts if p)
 
 
 def write_summary(outcomes: list[Outcome], results: Path, quick: bool) -> Path:
     """``results/SUMMARY.md``: status, time, link and summary of every script."""
-    flags = " --quick" if quick else ""
     lines = [
         "# Benchmark summary" + (" (quick smoke run)" if quick else ""),
         "",
-        f"- written {_dt.datetime.now().isoformat(timespec='seconds')} by "
-        f"`python benchmarks/run_all.py{flags}`, {os.cpu_count()} logical cores, "
+        f"- written {H.now()} by `python benchmarks/run_all.py"
+        f"{' --quick' * quick}`, {os.cpu_count()} logical cores, "
         f"load average at the end {H.load_average()}",
         "- every timing cell is a median [min–max] over interleaved repeats; "
         "read ratios (same run, same machine state), not absolute seconds",
         "",
     ]
-    rows = []
-    for o in outcomes:
-        link = f"[{o.out.name}]({o.out.name})" if o.out.exists() else "–"
-        rows.append([o.name, o.status, f"{o.seconds:.0f} s", link])
+    rows = [
+        [o.name, o.status, f"{o.seconds:.0f} s"]
+        + [f"[{o.out.name}]({o.out.name})" if o.out.exists() else "–"]
+        for o in outcomes
+    ]
     lines.append(H.markdown_table("benchmark | status | wall time | full table", rows))
     for o in outcomes:
         lines += ["", f"## {o.name} (`{o.script.name}`)", ""]
         if o.returncode != 0:
             error = o.stderr_tail or "(nothing on stderr)"
-            lines += [
-                "Did not finish; end of its error output:",
-                "",
-                "```",
-                error,
-                "```",
-            ]
+            lines.append(
+                f"Did not finish; end of its error output:\n\n```\n{error}\n```"
+            )
         elif not o.out.exists():
             lines.append("No table written.")
         else:
@@ -152,12 +125,11 @@ def main(argv: list[str] | None = None, log=print) -> list[Outcome]:
     bench_dir = Path(args.bench_dir)
     results = Path(args.results or bench_dir / "results" / ("quick" * args.quick))
     results.mkdir(parents=True, exist_ok=True)
-    scripts = sorted(bench_dir.glob("bench_*.py"))
+    scripts = {s.stem.removeprefix("bench_"): s for s in bench_dir.glob("bench_*.py")}
     wanted = {n.removeprefix("bench_").removesuffix(".py") for n in args.only or ()}
-    if wanted - {_name(s) for s in scripts}:
-        names = [_name(s) for s in scripts]
-        raise SystemExit(f"No benchmark named {sorted(wanted)}; found {names}.")
-    scripts = [s for s in scripts if not wanted or _name(s) in wanted]
+    if wanted - set(scripts):
+        raise SystemExit(f"No benchmark named {sorted(wanted)}; found {[*scripts]}.")
+    scripts = [scripts[n] for n in sorted(wanted or scripts)]
     timeout = args.timeout or (900.0 if args.quick else 3600.0)
     outcomes = [run_one(s, results, args.quick, timeout, log) for s in scripts]
     log(f"[run_all] summary written to {write_summary(outcomes, results, args.quick)}")

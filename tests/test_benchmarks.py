@@ -7,6 +7,7 @@ times on a shared machine are not test material.
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
 
@@ -70,12 +71,19 @@ def test_harness_rows_shards_budget_and_tables(load_benchmark, tmp_path):
     notes = []
     got = rows.read(log=notes.append)
     assert [r["k"] for r in got] == [0, 2, 3] and "1 unreadable" in notes[0]
-    todo = rows.todo([0, 1, 2, 3], lambda j: (j,), lambda r: (r["k"],), got)
-    assert todo == [1, 3]  # an error row is retried
+    # Rows.run: the shard's jobs without a successful row, within the budget
+    keys, run = (lambda j: (j,), lambda r: (r["k"],)), lambda j: {"k": j}
+    args = argparse.Namespace(shard=None, budget=-1)  # spent before the first
+    assert rows.run([0, 1, 2, 3], *keys, run, args, log=notes.append) == []
+    args.budget = None
+    new = rows.run([0, 1, 2, 3], *keys, run, args, log=notes.append)
+    assert [r["k"] for r in new] == [1, 3]  # an error row is retried
+    assert [r["k"] for r in rows.read()] == [0, 2, 3, 1, 3]
+    args.shard = "2/3"
+    assert [r["k"] for r in rows.run(range(4, 11), *keys, run, args)] == [5, 8]
     assert harness.shard(list(range(7)), "2/3") == [1, 4]
     with pytest.raises(SystemExit):
-        harness.parse_shard("3/2")
-    assert not harness.Budget(None).spent and harness.Budget(-1).spent
+        harness.shard([], "3/2")
     s = harness.summarize([3.0, 1.0, float("nan"), 2.0])
     assert harness.fmt_range(s, 1, "×") == "2.0× [1.0–3.0]"
     assert harness.interleaved("abc", 1) == ["b", "c", "a"]
