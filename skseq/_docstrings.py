@@ -229,8 +229,21 @@ _REF_ATTENTION = """
    can solve some long-term memory problems", arXiv:1512.08756, 2015.
 """
 
+# ----------------------------------------------------------------------------
+# Prediction methods (classifiers and the exported ONNX classifier)
+# ----------------------------------------------------------------------------
+
+# the whole Parameters section of a prediction method taking only the series
+_PREDICT_PARAMETERS = """
+Parameters
+----------
+X : array-like or list of arrays
+    Series to classify.
+"""
+
 #: Decorator filling every shared block above into a docstring.
 fill_doc = Substitution(
+    predict_parameters=_PREDICT_PARAMETERS,
     quality_note=_QUALITY_NOTE,
     module_parameter=_module_parameter,
     training_3e3=_TRAINING_3E3,

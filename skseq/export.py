@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from ._docstrings import fill_doc
 from .utils.validation import validate_panel
 
 __all__ = ["OnnxClassifier", "export_program", "to_onnx"]
@@ -509,13 +510,11 @@ class OnnxClassifier(ClassifierMixin, BaseEstimator):
         proba /= proba.sum(axis=1, keepdims=True)
         return proba
 
+    @fill_doc
     def predict(self, X: Any) -> np.ndarray:
         """Most probable class of every series, as the labels given in fit.
 
-        Parameters
-        ----------
-        X : array-like or list of arrays
-            Series to classify.
+        {predict_parameters}
 
         Returns
         -------

@@ -44,6 +44,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
 from skorch.callbacks import LRScheduler
 
+from .._docstrings import fill_doc
 from ..callbacks import (
     METRICS,
     ChanceLevelCheck,
@@ -64,7 +65,7 @@ from ._compile import drop_compilation
 from ._components import init_parameters, named_module_error
 from ._conventions import SklearnConventionsMixin
 from ._data import PanelBatchIterator, PanelDataset, batch_to, length_sorted
-from ._labels import _PREDICTION_DOCS, LabelEncodingMixin
+from ._labels import LabelEncodingMixin
 from ._panel_data import PanelDataMixin
 from ._runtime import cuda_devices, torch_runtime
 from ._runtime import default_n_threads as _default_n_threads  # noqa: F401
@@ -684,7 +685,7 @@ class BaseSequenceClassifier(
             return lambda logits: torch.softmax(logits, dim=-1)
         return super()._get_predict_nonlinearity()
 
-    @_PREDICTION_DOCS
+    @fill_doc
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, columns in the order of ``classes_``.
 

@@ -16,22 +16,10 @@ from sklearn.preprocessing import LabelEncoder
 from skorch.callbacks import EpochScoring
 from skorch.utils import to_numpy
 
-from .._docstrings import Substitution
+from .._docstrings import fill_doc
 from ..utils.validation import check_panel_y
 
 __all__ = ["LabelEncodingMixin"]
-
-#: Docstring blocks of the prediction methods (``predict`` here,
-#: ``predict_proba`` in :mod:`._base`): the whole Parameters section of a method
-#: taking only the series.
-_PREDICTION_DOCS = Substitution(
-    predict_parameters="""
-Parameters
-----------
-X : array-like or list of arrays
-    Series to classify.
-"""
-)
 
 
 class LabelEncodingMixin:
@@ -96,7 +84,7 @@ class LabelEncodingMixin:
             return self.classes_[y.cpu().numpy()]
         return np.asarray(y)
 
-    @_PREDICTION_DOCS
+    @fill_doc
     def predict(self, X) -> np.ndarray:
         """Most probable class of every series, as the labels given in fit.
 
