@@ -80,7 +80,9 @@ class _PanelTransformer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
     ``transform`` is a template: it checks that the transformer is fitted,
     validates ``X`` and hands the float32 panel and its series lengths to the
     subclass's ``_transform(X, lengths)``. ``X`` may be the caller's own
-    array, so ``_transform`` must not write into it. The docstring of
+    array, so ``_transform`` must not write into it, unless the subclass sets
+    ``_transform_writes_input``: it is then given a copy wherever the
+    validated panel shares memory with the input. The docstring of
     ``_transform`` (a summary and a Returns section) is the subclass's
     public ``transform`` docstring, with the Parameters section of ``X`` put
     before Returns.
@@ -101,6 +103,7 @@ class _PanelTransformer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
 
     _allow_nan = False
     _allow_empty_series = False
+    _transform_writes_input = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # no automatic DataFrame wrapping by scikit-learn's _SetOutputMixin
@@ -135,8 +138,10 @@ class _PanelTransformer(*CALLBACK_BASES, TransformerMixin, BaseEstimator):
         Every subclass documents its own ``transform``.
         """
         check_is_fitted(self)
-        X, lengths = self._validate(X, reset=False)
-        return self._transform(X, lengths)
+        Xp, lengths = self._validate(X, reset=False)
+        if self._transform_writes_input and np.may_share_memory(Xp, X):
+            Xp = Xp.copy()  # never write into the caller's array
+        return self._transform(Xp, lengths)
 
     def _transform(self, X: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         raise NotImplementedError

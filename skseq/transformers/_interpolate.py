@@ -120,6 +120,8 @@ class Interpolator(_PanelTransformer):
     # missing values are what it fills
     _allow_nan = True
     _allow_empty_series = True
+    # it fills the panel in place (given a copy where it is the caller's array)
+    _transform_writes_input = True
 
     def __init__(
         self,
@@ -195,7 +197,6 @@ class Interpolator(_PanelTransformer):
             ``X`` with missing values filled; observed values and trailing
             padding unchanged (``padding_value`` runs become NaN padding).
         """
-        X = X.copy()  # it may be the caller's array: never write into it
         if self.padding_value is not None:
             X[
                 np.broadcast_to(
